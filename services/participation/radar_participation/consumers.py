@@ -1,0 +1,92 @@
+"""Participation's event handlers: the measure projection and moderation's decisions."""
+
+from __future__ import annotations
+
+import logging
+
+import asyncpg
+
+from radar_lib.consumer import EventConsumer
+from radar_lib.events import (
+    CommentApproved,
+    CommentHidden,
+    CommentPublished,
+    CommentPublishedPayload,
+    CommentRejected,
+    MeasureArchived,
+    MeasurePublished,
+    MeasureSnapshot,
+    MeasureUpdated,
+)
+from radar_lib.outbox import add_event
+from radar_lib.settings import ServiceSettings
+from radar_participation import store
+from radar_participation.domain import next_status
+
+log = logging.getLogger(__name__)
+
+
+async def project_measure(conn: asyncpg.Connection, event: MeasurePublished) -> None:
+    """Keep the newest version of a measure; older versions arriving late change nothing."""
+    snap: MeasureSnapshot = event.payload
+    await store.upsert_measure(
+        conn,
+        measure_id=snap.measure_id,
+        version=snap.version,
+        slug=snap.slug,
+        title=snap.title,
+        status=snap.status,
+        archived=snap.archived,
+    )
+
+
+def register(consumer: EventConsumer, settings: ServiceSettings) -> None:
+    """Subscribe participation's handlers in its consumer group."""
+
+    async def apply_decision(conn: asyncpg.Connection, event: CommentApproved, decision: str) -> None:
+        p = event.payload
+        comment = await store.lock_comment(conn, p.comment_id)
+        if comment is None:
+            raise LookupError(f"decision for unknown comment {p.comment_id}")  # retried, then dead-lettered
+        status = next_status(comment["status"], decision)
+        if status is None:
+            log.info(
+                "decision %s on comment %s in status %s ignored", decision, p.comment_id, comment["status"]
+            )
+            return
+        await store.set_comment_status(
+            conn,
+            comment_id=p.comment_id,
+            status=status,
+            decided_at=p.decided_at,
+            reason_code=p.reason_code,
+            note=p.note,
+        )
+        if status == "published":
+            await add_event(
+                conn,
+                CommentPublished.create(
+                    producer=settings.service_name,
+                    payload=CommentPublishedPayload(
+                        comment_id=p.comment_id,
+                        measure_id=comment["measure_id"],
+                        body=comment["body"],
+                        published_at=p.decided_at,
+                    ),
+                ),
+            )
+
+    async def publish_comment(conn: asyncpg.Connection, event: CommentApproved) -> None:
+        await apply_decision(conn, event, "approve")
+
+    async def reject_comment(conn: asyncpg.Connection, event: CommentRejected) -> None:
+        await apply_decision(conn, event, "reject")  # type: ignore[arg-type]
+
+    async def hide_comment(conn: asyncpg.Connection, event: CommentHidden) -> None:
+        await apply_decision(conn, event, "hide")  # type: ignore[arg-type]
+
+    for measure_event in (MeasurePublished, MeasureUpdated, MeasureArchived):
+        consumer.on(measure_event, project_measure)
+    consumer.on(CommentApproved, publish_comment)
+    consumer.on(CommentRejected, reject_comment)
+    consumer.on(CommentHidden, hide_comment)

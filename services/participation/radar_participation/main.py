@@ -1,0 +1,25 @@
+"""The participation service's app factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from radar_lib.service import create_service_app
+from radar_participation import consumers
+from radar_participation.api import router
+from radar_participation.config import ParticipationSettings
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def create_app(settings: ParticipationSettings | None = None) -> FastAPI:
+    """Build the app from settings (read from the environment when none are given)."""
+    return create_service_app(
+        settings or ParticipationSettings(),
+        title="Digitalisierungsradar participation",
+        migrations=MIGRATIONS,
+        routers=[router],
+        register_consumers=consumers.register,
+    )
