@@ -2,53 +2,20 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from radar_lib.events import MeasurePublished, MeasureSnapshot
-from radar_lib.outbox import add_event
 from radar_moderation.config import ModerationSettings
 from radar_moderation.main import create_app as create_moderation
 from radar_participation.config import ParticipationSettings
 from radar_participation.main import create_app as create_participation
 from tests.conftest import TOKEN_SECRET, moderator, participant, running_service, token_headers
+from tests.integration.helpers import emit, eventually, measure_published
 
 pytestmark = pytest.mark.integration
-
-
-async def eventually(check: Callable[[], Awaitable[Any]], *, timeout: float = 15.0) -> Any:
-    """Poll until check() returns something truthy, or fail after the deadline."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        result = await check()
-        if result:
-            return result
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"condition not met within {timeout} s")
-        await asyncio.sleep(0.05)
-
-
-async def publish_measure(app: Any, *, slug: str) -> uuid.UUID:
-    """Put a measure into participation's projection the way the catalog would: as an event."""
-    measure_id = uuid.uuid4()
-    event = MeasurePublished.create(
-        producer="catalog",
-        payload=MeasureSnapshot(
-            measure_id=measure_id,
-            version=1,
-            slug=slug,
-            title="E-Akte",
-            field_slug="digital-government",
-            status="in_umsetzung",
-        ),
-    )
-    async with app.state.runtime.pool.acquire() as conn, conn.transaction():
-        await add_event(conn, event)
-    return measure_id
 
 
 async def test_comment_appears_only_after_a_moderator_approves_it(
@@ -69,7 +36,7 @@ async def test_comment_appears_only_after_a_moderator_approves_it(
     author, mod = participant(), moderator()
     async with running_service(part_app) as part, running_service(mod_app) as moder:
         slug = f"e-akte-{uuid.uuid4().hex[:6]}"
-        await publish_measure(part_app, slug=slug)
+        await emit(part_app, measure_published(slug=slug))
 
         async def measure_known() -> bool:
             r = await part.get(f"/measures/{slug}/comments", headers=token_headers(author))

@@ -1,0 +1,58 @@
+"""The gateway's app factory: the only public entrance."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+
+from radar_gateway.api import router
+from radar_gateway.config import GatewaySettings
+from radar_gateway.context import Gateway
+from radar_gateway.forward import Forwarder
+from radar_gateway.security import BodyLimit, SecurityHeaders
+from radar_lib.service import health_router, running
+from radar_lib.telemetry import setup_tracing
+from radar_lib.web import install_error_handlers
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def create_app(settings: GatewaySettings | None = None) -> FastAPI:
+    """Build the gateway from settings (read from the environment when none are given)."""
+    s = settings or GatewaySettings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        forwarder = Forwarder(
+            urls={
+                "catalog": s.catalog_url.rstrip("/"),
+                "participation": s.participation_url.rstrip("/"),
+                "moderation": s.moderation_url.rstrip("/"),
+                "notifications": s.notifications_url.rstrip("/"),
+            },
+            secret=s.internal_token_secret,
+            timeout_seconds=s.forward_timeout_seconds,
+        )
+        async with running(s, migrations=MIGRATIONS) as runtime:
+            await forwarder.start()
+            app.state.runtime = runtime
+            app.state.gateway = Gateway(
+                settings=s, pool=runtime.pool, redis=runtime.redis, forwarder=forwarder
+            )
+            try:
+                yield
+            finally:
+                await forwarder.stop()
+
+    app = FastAPI(title="Digitalisierungsradar", lifespan=lifespan, docs_url=None, redoc_url=None)
+    install_error_handlers(app)
+    app.include_router(health_router())
+    app.include_router(router)
+    app.add_middleware(BodyLimit, max_bytes=s.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
+    FastAPIInstrumentor.instrument_app(app, tracer_provider=setup_tracing(s.service_name))
+    return app

@@ -1,0 +1,47 @@
+"""Helpers for integration tests: polling with a deadline, measures as the catalog sends them."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from fastapi import FastAPI
+
+from radar_lib.events import Event, MeasurePublished, MeasureSnapshot
+from radar_lib.outbox import add_event
+
+
+async def eventually(check: Callable[[], Awaitable[Any]], *, timeout: float = 15.0) -> Any:
+    """Poll until check() returns something truthy, or fail after the deadline."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        result = await check()
+        if result:
+            return result
+        if loop.time() > deadline:
+            raise AssertionError(f"condition not met within {timeout} s")
+        await asyncio.sleep(0.05)
+
+
+async def emit(app: FastAPI, event: Event) -> None:
+    """Send an event through a running service's outbox, as its own code would."""
+    async with app.state.runtime.pool.acquire() as conn, conn.transaction():
+        await add_event(conn, event)
+
+
+def measure_published(*, slug: str, title: str = "E-Akte") -> MeasurePublished:
+    """A measure.published event as the catalog emits it."""
+    return MeasurePublished.create(  # type: ignore[return-value]
+        producer="catalog",
+        payload=MeasureSnapshot(
+            measure_id=uuid.uuid4(),
+            version=1,
+            slug=slug,
+            title=title,
+            field_slug="digital-government",
+            status="in_umsetzung",
+        ),
+    )
