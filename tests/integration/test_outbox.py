@@ -1,0 +1,132 @@
+"""The transactional outbox and its relay against real PostgreSQL and Valkey."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from faststream.redis.parser.binary import BinaryMessageFormatV1
+from redis.asyncio import Redis
+
+from radar_lib.events import CommentSubmitted
+from radar_lib.outbox import OutboxRelay, add_event, pending_count
+from radar_lib.service import running
+from radar_lib.settings import ServiceSettings
+from tests.conftest import TOKEN_SECRET
+from tests.integration.helpers import eventually
+from tests.integration.test_event_machinery import submitted
+
+pytestmark = pytest.mark.integration
+
+
+def settings(dsn: str, redis_url: str, **kw: object) -> ServiceSettings:
+    return ServiceSettings(
+        service_name="outboxtest",
+        database_url=dsn,
+        redis_url=redis_url,
+        internal_token_secret=TOKEN_SECRET,
+        **kw,
+    )
+
+
+async def stream_messages(redis: Redis, stream: str) -> list[tuple[bytes, dict[str, str]]]:
+    entries = await redis.xrange(stream)
+    return [BinaryMessageFormatV1.parse(fields[b"__data__"]) for _, fields in entries]
+
+
+async def test_committed_event_reaches_its_stream_with_the_event_id_as_message_id(
+    new_database: Callable[[str], str], redis_url: str, tmp_path: Path
+) -> None:
+    event = submitted()
+    async with running(settings(new_database("outbox"), redis_url), migrations=tmp_path) as rt:
+        async with rt.pool.acquire() as conn, conn.transaction():
+            await add_event(conn, event)
+        [(body, headers)] = await eventually(lambda: stream_messages(rt.redis, event.stream()))
+        assert headers["message_id"] == str(event.event_id)
+        assert CommentSubmitted.model_validate_json(body) == event
+        async with rt.pool.acquire() as conn:
+            assert await eventually(lambda: _none_pending(conn))
+
+
+async def _none_pending(conn: object) -> bool:
+    return await pending_count(conn) == 0  # type: ignore[arg-type]
+
+
+async def test_rolled_back_transaction_leaves_no_event(
+    new_database: Callable[[str], str], redis_url: str, tmp_path: Path
+) -> None:
+    kept, dropped = submitted(), submitted()
+    async with running(settings(new_database("outbox"), redis_url), migrations=tmp_path) as rt:
+        with pytest.raises(RuntimeError):
+            async with rt.pool.acquire() as conn, conn.transaction():
+                await add_event(conn, dropped)
+                raise RuntimeError("the state change failed")
+        async with rt.pool.acquire() as conn, conn.transaction():
+            await add_event(conn, kept)
+        messages = await eventually(lambda: stream_messages(rt.redis, kept.stream()))
+        assert [h["message_id"] for _, h in messages] == [str(kept.event_id)]
+
+
+async def test_relay_is_woken_by_notify_without_waiting_for_its_poll(
+    new_database: Callable[[str], str], redis_url: str, tmp_path: Path
+) -> None:
+    event = submitted()
+    slow_poll = settings(new_database("outbox"), redis_url, outbox_poll_seconds=120)
+    async with running(slow_poll, migrations=tmp_path) as rt:
+        await asyncio.sleep(0.3)  # let the relay finish its first round and wait on LISTEN
+        async with rt.pool.acquire() as conn, conn.transaction():
+            await add_event(conn, event)
+        # far below the 120 s poll: only the notification can have woken it
+        await eventually(lambda: stream_messages(rt.redis, event.stream()), timeout=20)
+
+
+async def test_several_relays_of_one_service_publish_each_row_once(
+    new_database: Callable[[str], str], redis_url: str, tmp_path: Path
+) -> None:
+    events = [submitted() for _ in range(300)]
+    async with running(settings(new_database("outbox"), redis_url), migrations=tmp_path) as rt:
+        extra = [
+            OutboxRelay(pool=rt.pool, broker=rt.broker, stream_maxlen=10_000, batch_size=7) for _ in range(3)
+        ]
+        for relay in extra:
+            await relay.start()
+        try:
+            for chunk in range(0, 300, 20):
+                async with rt.pool.acquire() as conn, conn.transaction():
+                    for event in events[chunk : chunk + 20]:
+                        await add_event(conn, event)
+
+            async def all_published() -> bool:
+                return int(await rt.redis.xlen(CommentSubmitted.stream())) >= 300
+
+            await eventually(all_published)
+            await asyncio.sleep(0.5)  # a second publication of any row would arrive meanwhile
+            ids = [h["message_id"] for _, h in await stream_messages(rt.redis, CommentSubmitted.stream())]
+            assert sorted(ids) == sorted(str(e.event_id) for e in events)
+            assert sum(r.published for r in extra) > 0, "the extra relays took part"
+        finally:
+            for relay in extra:
+                await relay.stop()
+
+
+async def test_trace_context_of_the_writer_travels_with_the_event(
+    new_database: Callable[[str], str], redis_url: str, tmp_path: Path
+) -> None:
+    from opentelemetry import trace
+
+    event = submitted()
+    async with running(settings(new_database("outbox"), redis_url), migrations=tmp_path) as rt:
+        tracer = trace.get_tracer("test")
+        with tracer.start_as_current_span("request") as span:
+            trace_id = format(span.get_span_context().trace_id, "032x")
+            async with rt.pool.acquire() as conn, conn.transaction():
+                await add_event(conn, event)
+        [(_, headers)] = await eventually(lambda: stream_messages(rt.redis, event.stream()))
+        assert headers["traceparent"].split("-")[1] == trace_id
+        stored = await rt.pool.fetchval(
+            "SELECT trace_context FROM outbox WHERE event_id = $1", event.event_id
+        )
+        assert json.loads(stored)["traceparent"].split("-")[1] == trace_id
