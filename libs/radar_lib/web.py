@@ -14,6 +14,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from radar_lib.token import HEADER, InvalidToken, Principal, verify
 
 OPEN_PATHS = frozenset({"/healthz", "/readyz"})
+BODY_PARSE_ERROR = "There was an error parsing the body"  # FastAPI's detail when a body cannot be decoded
 
 
 class ApiError(Exception):
@@ -69,6 +70,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400 and exc.detail == BODY_PARSE_ERROR:  # e.g. invalid UTF-8
+            return error_response(400, "MALFORMED_JSON", "The request body is not valid UTF-8 JSON.")
         code = _HTTP_CODES.get(exc.status_code, "HTTP_ERROR")
         return error_response(exc.status_code, code, str(exc.detail))
 
