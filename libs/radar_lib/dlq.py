@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import cast
 
 from redis.asyncio import Redis
 
@@ -69,6 +70,14 @@ async def _dlq_streams(redis: Redis) -> list[str]:
     return sorted(names)
 
 
+Entries = list[tuple[bytes, dict[bytes, bytes]]]
+
+
+async def _entries(redis: Redis, stream: str, *, count: int | None = None) -> Entries:
+    # redis-py types XRANGE loosely; with bytes responses this is its shape
+    return cast(Entries, await redis.xrange(stream, count=count))
+
+
 def _decode(fields: dict[bytes, bytes], key: str) -> str:
     return fields.get(key.encode(), b"").decode(errors="replace")
 
@@ -77,7 +86,7 @@ async def list_dead_letters(redis: Redis, *, count: int = 100) -> list[DeadLette
     """Every dead letter on every dead-letter stream, oldest first."""
     letters: list[DeadLetter] = []
     for dlq in await _dlq_streams(redis):
-        for dlq_id, fields in await redis.xrange(dlq, count=count):
+        for dlq_id, fields in await _entries(redis, dlq, count=count):
             letters.append(
                 DeadLetter(
                     dlq_stream=dlq,
@@ -101,7 +110,7 @@ async def replay(redis: Redis, *, dlq_id: str | None = None) -> int:
     """
     replayed = 0
     for dlq in await _dlq_streams(redis):
-        for entry_id, fields in await redis.xrange(dlq):
+        for entry_id, fields in await _entries(redis, dlq):
             if dlq_id is not None and entry_id.decode() != dlq_id:
                 continue
             async with redis.pipeline(transaction=True) as pipe:

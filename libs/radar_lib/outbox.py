@@ -90,7 +90,8 @@ class OutboxRelay:
                 break
             except Exception as exc:  # Redis or PostgreSQL away: rows wait, nothing is lost
                 log.warning("outbox relay: %s; retrying in %.1f s", exc, backoff)
-                listener = await self._release(listener)
+                await self._release(listener)
+                listener = None
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 10.0)
                 continue
@@ -109,7 +110,6 @@ class OutboxRelay:
                 await self._pool.release(listener)
             except Exception:  # a broken connection is terminated by the pool
                 listener.terminate()
-        return None
 
     async def publish_pending(self) -> int:
         """Publish one batch of pending rows; return how many were sent."""

@@ -156,4 +156,4 @@ def create_service_app(
 
 def runtime_of(request: Request) -> Runtime:
     """The runtime of the service that serves this request."""
-    return request.app.state.runtime  # type: ignore[no-any-return]
+    return request.app.state.runtime

@@ -101,7 +101,7 @@ class InternalTokenGate:
 
 def principal(request: Request) -> Principal:
     """The caller the gateway vouched for."""
-    return request.state.principal  # type: ignore[no-any-return]
+    return request.state.principal
 
 
 def require_role(request: Request, role: str) -> Principal:

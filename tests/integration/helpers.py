@@ -34,7 +34,7 @@ async def emit(app: FastAPI, event: Event) -> None:
 
 def measure_published(*, slug: str, title: str = "E-Akte") -> MeasurePublished:
     """A measure.published event as the catalog emits it."""
-    return MeasurePublished.create(  # type: ignore[return-value]
+    return MeasurePublished.create(
         producer="catalog",
         payload=MeasureSnapshot(
             measure_id=uuid.uuid4(),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import pytest
@@ -32,7 +33,7 @@ pytestmark = pytest.mark.integration
 
 
 def submitted(comment_id: uuid.UUID | None = None) -> CommentSubmitted:
-    return CommentSubmitted.create(  # type: ignore[return-value]
+    return CommentSubmitted.create(
         producer="participation",
         payload=CommentSubmittedPayload(
             comment_id=comment_id or uuid.uuid4(),
@@ -111,7 +112,7 @@ async def test_entry_of_a_consumer_killed_before_acknowledging_is_reclaimed_with
     await publish_raw(redis_url, read_only)
     await publish_raw(redis_url, committed)
     # the doomed consumer reads both entries and dies before acknowledging either
-    read = await redis.xreadgroup("moderation", "doomed-1", {stream: ">"}, count=2)
+    read: Any = await redis.xreadgroup("moderation", "doomed-1", {stream: ">"}, count=2)
     assert len(read[0][1]) == 2
     # ... but it had already committed the effect of the second one
     first = create_moderation(settings)

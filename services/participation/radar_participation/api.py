@@ -36,7 +36,7 @@ async def submit_comment(measure_ref: str, new: NewComment, request: Request) ->
     if who.kind != "participant" or who.id is None:
         raise ApiError(401, "PARTICIPANT_REQUIRED", "Comments need a participant identity.")
     runtime = runtime_of(request)
-    settings: ParticipationSettings = runtime.settings  # type: ignore[assignment]
+    settings: ParticipationSettings = runtime.settings
     try:
         body = clean_comment_body(new.body, max_length=settings.comment_max_length)
         measure = ensure_open_for_comments(await store.find_measure(runtime.pool, measure_ref))
@@ -58,7 +58,7 @@ async def submit_comment(measure_ref: str, new: NewComment, request: Request) ->
                 producer=settings.service_name,
                 payload=CommentSubmittedPayload(
                     comment_id=comment_id,
-                    measure_id=measure.measure_id,  # type: ignore[arg-type]
+                    measure_id=measure.measure_id,
                     participant_id=who.id,
                     body=body,
                     submitted_at=now,

@@ -43,7 +43,9 @@ async def project_measure(conn: asyncpg.Connection, event: MeasurePublished) -> 
 def register(consumer: EventConsumer, settings: ServiceSettings) -> None:
     """Subscribe participation's handlers in its consumer group."""
 
-    async def apply_decision(conn: asyncpg.Connection, event: CommentApproved, decision: str) -> None:
+    async def apply_decision(
+        conn: asyncpg.Connection, event: CommentApproved | CommentRejected | CommentHidden, decision: str
+    ) -> None:
         p = event.payload
         comment = await store.lock_comment(conn, p.comment_id)
         if comment is None:
@@ -80,10 +82,10 @@ def register(consumer: EventConsumer, settings: ServiceSettings) -> None:
         await apply_decision(conn, event, "approve")
 
     async def reject_comment(conn: asyncpg.Connection, event: CommentRejected) -> None:
-        await apply_decision(conn, event, "reject")  # type: ignore[arg-type]
+        await apply_decision(conn, event, "reject")
 
     async def hide_comment(conn: asyncpg.Connection, event: CommentHidden) -> None:
-        await apply_decision(conn, event, "hide")  # type: ignore[arg-type]
+        await apply_decision(conn, event, "hide")
 
     for measure_event in (MeasurePublished, MeasureUpdated, MeasureArchived):
         consumer.on(measure_event, project_measure)
