@@ -159,16 +159,42 @@ async def forward(path: str, request: Request) -> Response:
         session = await _staff_session(request, gw)
         if session is not None:
             principal = Principal(kind="staff", id=session.staff_id, roles=session.roles)
+    incoming = {k.lower(): v for k, v in request.headers.items()}
+    if request.method == "GET" and route.service == "catalog" and principal is ANONYMOUS:
+        return await _public_read(gw, path=sub_path, query=request.url.query, incoming=incoming)
     response = await gw.forwarder.forward(
         service=route.service,
         method=request.method,
         path=sub_path,
         query=request.url.query,
         body=body,
-        incoming={k.lower(): v for k, v in request.headers.items()},
+        incoming=incoming,
         principal=principal,
     )
     if new_participant is not None and response.status_code < 400:
         cookie = sign_participant(new_participant, secret=gw.settings.session_secret)
         _set_cookie(response, gw.settings, PARTICIPANT_COOKIE, cookie, httponly=True, max_age=365 * 86400)
     return response
+
+
+async def _public_read(gw: Gateway, *, path: str, query: str, incoming: dict[str, str]) -> Response:
+    """A catalog read from the cache when it holds one; revalidation by ETag answers 304."""
+    key = f"{path}?{query}|{incoming.get('accept-language', '')}"
+    entry = gw.cache.get(key)
+    if entry is None:
+        generation = gw.cache.generation
+        upstream_headers = {k: v for k, v in incoming.items() if k != "if-none-match"}
+        response = await gw.forwarder.forward(
+            service="catalog", method="GET", path=path, query=query, body=b"",
+            incoming=upstream_headers, principal=ANONYMOUS,
+        )  # fmt: skip
+        if response.status_code != 200:
+            return response
+        passed = {k: v for k, v in response.headers.items() if k in ("content-type", "content-disposition")}
+        entry = gw.cache.put(
+            key, status=200, body=bytes(response.body), headers=passed, generation=generation
+        )
+    validators = {"etag": entry.etag, "cache-control": "public, no-cache"}
+    if entry.etag in {t.strip() for t in incoming.get("if-none-match", "").split(",")}:
+        return Response(status_code=304, headers=validators)
+    return Response(content=entry.body, status_code=entry.status, headers={**entry.headers, **validators})

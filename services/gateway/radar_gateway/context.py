@@ -8,6 +8,7 @@ import asyncpg
 from fastapi import Request
 from redis.asyncio import Redis
 
+from radar_gateway.cache import PublicReadCache
 from radar_gateway.config import GatewaySettings
 from radar_gateway.forward import Forwarder
 
@@ -18,6 +19,7 @@ class Gateway:
     pool: asyncpg.Pool
     redis: Redis
     forwarder: Forwarder
+    cache: PublicReadCache
 
 
 def gateway_of(request: Request) -> Gateway:

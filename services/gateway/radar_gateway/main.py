@@ -10,10 +10,12 @@ from fastapi import FastAPI
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
 from radar_gateway.api import router
+from radar_gateway.cache import CacheInvalidator, PublicReadCache
 from radar_gateway.config import GatewaySettings
 from radar_gateway.context import Gateway
 from radar_gateway.forward import Forwarder
 from radar_gateway.security import BodyLimit, SecurityHeaders
+from radar_gateway.web import install_web
 from radar_lib.service import health_router, running
 from radar_lib.telemetry import setup_tracing
 from radar_lib.web import install_error_handlers
@@ -37,21 +39,26 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             secret=s.internal_token_secret,
             timeout_seconds=s.forward_timeout_seconds,
         )
+        cache = PublicReadCache()
         async with running(s, migrations=MIGRATIONS) as runtime:
+            invalidator = CacheInvalidator(redis=runtime.redis, cache=cache)
             await forwarder.start()
+            await invalidator.start()
             app.state.runtime = runtime
             app.state.gateway = Gateway(
-                settings=s, pool=runtime.pool, redis=runtime.redis, forwarder=forwarder
+                settings=s, pool=runtime.pool, redis=runtime.redis, forwarder=forwarder, cache=cache
             )
             try:
                 yield
             finally:
+                await invalidator.stop()
                 await forwarder.stop()
 
     app = FastAPI(title="Digitalisierungsradar", lifespan=lifespan, docs_url=None, redoc_url=None)
     install_error_handlers(app)
     app.include_router(health_router())
     app.include_router(router)
+    install_web(app)  # the web pages, their static files and HTML error pages
     app.add_middleware(BodyLimit, max_bytes=s.max_body_bytes)
     app.add_middleware(SecurityHeaders)
     FastAPIInstrumentor.instrument_app(app, tracer_provider=setup_tracing(s.service_name))

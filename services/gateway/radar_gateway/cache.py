@@ -1,0 +1,117 @@
+"""A per-process cache of public catalog reads, emptied by every measure event.
+
+Every gateway process must see every invalidation, so each one reads the measure streams
+on its own (XREAD from the newest entry, no consumer group) instead of sharing a group.
+After a lost connection the cache is emptied, since events may have passed unseen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any, cast
+
+from redis.asyncio import Redis
+
+from radar_lib.events import MeasureArchived, MeasurePublished, MeasureUpdated
+
+log = logging.getLogger(__name__)
+MEASURE_STREAMS = [e.stream() for e in (MeasurePublished, MeasureUpdated, MeasureArchived)]
+
+
+@dataclass(frozen=True)
+class CachedResponse:
+    status: int
+    body: bytes
+    headers: dict[str, str]
+    etag: str
+    stored_at: float
+
+
+def etag_of(body: bytes) -> str:
+    """A strong validator for a response body."""
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+class PublicReadCache:
+    """Least-recently-used responses by request key, each kept at most `ttl_seconds`."""
+
+    def __init__(self, *, max_entries: int = 2000, ttl_seconds: float = 300.0) -> None:
+        self._entries: OrderedDict[str, CachedResponse] = OrderedDict()
+        self._max = max_entries
+        self._ttl = ttl_seconds
+        self.generation = 0  # bumped on every invalidation, so a read that raced one is not stored
+
+    def get(self, key: str) -> CachedResponse | None:
+        entry = self._entries.get(key)
+        if entry is None or time.monotonic() - entry.stored_at > self._ttl:
+            return None
+        self._entries.move_to_end(key)
+        return entry
+
+    def put(
+        self, key: str, *, status: int, body: bytes, headers: dict[str, str], generation: int
+    ) -> CachedResponse:
+        entry = CachedResponse(status, body, headers, etag_of(body), time.monotonic())
+        if generation == self.generation:
+            self._entries[key] = entry
+            self._entries.move_to_end(key)
+            while len(self._entries) > self._max:
+                self._entries.popitem(last=False)
+        return entry
+
+    def clear(self) -> None:
+        self._entries.clear()
+        self.generation += 1
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+class CacheInvalidator:
+    """Empties the cache whenever a measure event arrives on any measure stream."""
+
+    def __init__(self, *, redis: Redis, cache: PublicReadCache) -> None:
+        self._redis = redis
+        self._cache = cache
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="cache-invalidator")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+
+    async def _newest_ids(self) -> dict[Any, Any]:
+        # concrete ids, not "$": an event on one stream while we handle another is not missed
+        ids: dict[Any, Any] = {}
+        for stream in MEASURE_STREAMS:
+            newest = cast(Any, await self._redis.xrevrange(stream, count=1))
+            ids[stream] = newest[0][0] if newest else "0-0"
+        return ids
+
+    async def _run(self) -> None:
+        last_ids: dict[Any, Any] | None = None
+        while True:
+            try:
+                if last_ids is None:
+                    last_ids = await self._newest_ids()
+                replies = cast(Any, await self._redis.xread(last_ids, block=5000, count=100))
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("cache invalidation lost its stream (%s); emptying the cache", exc)
+                self._cache.clear()
+                last_ids = None
+                await asyncio.sleep(1.0)
+                continue
+            for stream, entries in replies or []:
+                last_ids[stream.decode() if isinstance(stream, bytes) else stream] = entries[-1][0]
+            if replies:
+                self._cache.clear()

@@ -1,0 +1,177 @@
+"""What every page shares: its language, the staff session, form tokens, notices and rendering."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from radar_gateway.context import gateway_of
+from radar_gateway.sessions import SESSION_COOKIE, Session, load_session
+from radar_gateway.web.i18n import LANG_COOKIE, Translate, pick_language, translator
+from radar_gateway.web.radar_layout import RING_ORDER
+from radar_gateway.web.radar_svg import status_symbol
+
+STATIC = Path(__file__).parent / "static"
+FORM_COOKIE = "radar_form"
+NOTICES = {  # ?hinweis=... after a redirect: a fixed key picks a fixed text
+    "kommentar": "notice.comment_pending",
+    "angemeldet": "notice.logged_in",
+    "abgemeldet": "notice.logged_out",
+    "gespeichert": "notice.saved",
+    "angelegt": "notice.created",
+    "archiviert": "notice.archived",
+}
+
+
+@cache
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("radar_gateway.web", "templates"),
+        autoescape=True,  # every text from a service or a user is escaped on output
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(static=static_url, statuses=RING_ORDER, status_symbol=_symbol)
+    return env
+
+
+def _symbol(status: str) -> Markup:
+    return Markup(status_symbol(status))  # noqa: S704 - ElementTree escaped it; no user text in it
+
+
+@cache
+def static_url(name: str) -> str:
+    """The address of a static file, with a version so that a changed file is fetched anew."""
+    digest = hashlib.sha256((STATIC / name).read_bytes()).hexdigest()[:10]
+    return f"/static/{name}?v={digest}"
+
+
+def is_local_path(target: str | None) -> bool:
+    """True for a path on this site (never another host: no //host, no backslashes, no scheme)."""
+    if not target:
+        return False
+    return target.startswith("/") and not target.startswith("//") and "\\" not in target
+
+
+@dataclass
+class Page:
+    """One request's view of the site: language, staff session, form token, cookies to set."""
+
+    request: Request
+    lang: str
+    t: Translate
+    session: Session | None
+    cookies: dict[str, tuple[str, int | None]] = field(default_factory=dict)  # to set: value, max-age
+
+    @property
+    def secret(self) -> str:
+        return gateway_of(self.request).settings.session_secret
+
+    @property
+    def is_editor(self) -> bool:
+        return self.session is not None and bool({"editor", "admin"} & self.session.roles)
+
+    def csrf_token(self) -> str:
+        """The token a form of this page carries: the session's for staff, else a signed per-browser one."""
+        if self.session is not None:
+            return self.session.csrf
+        nonce = self.request.cookies.get(FORM_COOKIE) or self.cookies.get(FORM_COOKIE, ("", None))[0]
+        if not nonce or len(nonce) > 64:
+            nonce = secrets.token_urlsafe(18)
+            self.cookies[FORM_COOKIE] = (nonce, None)
+        return _signed(nonce, self.secret)
+
+    def csrf_ok(self, sent: str | None) -> bool:
+        """True if a posted form carries this browser's token."""
+        if not sent:
+            return False
+        if self.session is not None:
+            return hmac.compare_digest(sent.encode(), self.session.csrf.encode())
+        nonce = self.request.cookies.get(FORM_COOKIE)
+        return bool(nonce) and hmac.compare_digest(sent.encode(), _signed(nonce, self.secret).encode())  # type: ignore[arg-type]
+
+    def url_with(self, **changes: str | None) -> str:
+        """This page's address with some query parameters changed (None removes one)."""
+        params = dict(self.request.query_params)
+        params.update({k: v for k, v in changes.items() if v is not None})
+        for k in [k for k, v in changes.items() if v is None]:
+            params.pop(k, None)
+        query = urlencode(params)
+        return self.request.url.path + (f"?{query}" if query else "")
+
+    def error_text(self, code: str) -> str:
+        """What an error code means, in the page's language."""
+        text = self.t(f"err.{code}")
+        return self.t("err.generic", code=code) if text == f"err.{code}" else text
+
+    def date(self, iso: str | None) -> str:
+        """A timestamp as the language writes dates."""
+        if not iso:
+            return self.t("unknown")
+        moment = datetime.fromisoformat(iso)
+        return moment.strftime("%d.%m.%Y" if self.lang == "de" else "%Y-%m-%d")
+
+
+def _signed(nonce: str, secret: str) -> str:
+    return hmac.new(secret.encode(), b"radar-form|" + nonce.encode(), hashlib.sha256).hexdigest()[:40]
+
+
+async def page_of(request: Request) -> Page:
+    """The Page of a request (a FastAPI dependency)."""
+    lang, remember = pick_language(request.query_params.get("lang"), request.cookies.get(LANG_COOKIE))
+    session = None
+    if request.cookies.get(SESSION_COOKIE):
+        session = await load_session(gateway_of(request).redis, request.cookies.get(SESSION_COOKIE))
+    page = Page(request=request, lang=lang, t=translator(lang), session=session)
+    if remember:
+        page.cookies[LANG_COOKIE] = (lang, 365 * 86400)
+    return page
+
+
+def apply_cookies(page: Page, response: Response) -> Response:
+    settings = gateway_of(page.request).settings
+    for name, (value, max_age) in page.cookies.items():
+        response.set_cookie(
+            name,
+            value,
+            max_age=max_age,
+            httponly=True,
+            samesite="lax",
+            secure=settings.secure_cookies,
+            path="/",
+        )
+    return response
+
+
+def render(page: Page, template: str, *, status: int = 200, **context: Any) -> HTMLResponse:
+    """A template rendered in the page's language."""
+    notice_key = NOTICES.get(page.request.query_params.get("hinweis", ""))
+    html = (
+        _environment()
+        .get_template(template)
+        .render(
+            page=page, t=page.t, lang=page.lang, notice=page.t(notice_key) if notice_key else None, **context
+        )
+    )
+    headers = {"cache-control": "no-store"} if page.session is not None or page.cookies else {}
+    return apply_cookies(page, HTMLResponse(html, status_code=status, headers=headers))  # type: ignore[return-value]
+
+
+def redirect(page: Page, target: str, *, notice: str | None = None) -> RedirectResponse:
+    """303 See Other to a local address, optionally with a notice key."""
+    if notice is not None:
+        target += ("&" if "?" in target else "?") + urlencode({"hinweis": notice})
+    return apply_cookies(page, RedirectResponse(target, status_code=303))  # type: ignore[return-value]

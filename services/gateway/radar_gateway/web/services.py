@@ -1,0 +1,149 @@
+"""Calls from the web pages to the services, through the same forwarder as the JSON API.
+
+Anonymous catalog reads go through the gateway's public-read cache; a page that changed
+something empties this process's cache, so the editor sees the change at once (the other
+processes hear of it through the measure events).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request
+
+from radar_gateway.context import gateway_of
+from radar_lib.token import ANONYMOUS, Principal
+
+JSON_HEADERS = {"accept": "application/json", "content-type": "application/json"}
+PER_PAGE = 100
+MAX_PAGES = 50
+Query = dict[str, str | int | list[str] | None]
+
+
+class ServiceError(Exception):
+    """A service said no (4xx) or could not answer (5xx); `code` is its error code."""
+
+    def __init__(self, status: int, code: str, message: str, details: list[Any] | None = None) -> None:
+        super().__init__(f"{status} {code}: {message}")
+        self.status = status
+        self.code = code
+        self.message = message
+        self.details = details or []
+
+
+def encode_query(query: Query | None) -> str:
+    """A query string without the empty values."""
+    kept = {k: v for k, v in (query or {}).items() if v not in (None, "", [])}
+    return urlencode(kept, doseq=True)
+
+
+def _decoded(status: int, body: bytes) -> Any:
+    try:
+        data = json.loads(body) if body else None
+    except ValueError:
+        data = None
+    if status >= 400:
+        error = data if isinstance(data, dict) else {}
+        raise ServiceError(
+            status,
+            str(error.get("error", "SERVICE_ERROR")),
+            str(error.get("message", "")),
+            error.get("details") if isinstance(error.get("details"), list) else None,
+        )
+    return data
+
+
+async def call(
+    request: Request,
+    service: str,
+    path: str,
+    *,
+    method: str = "GET",
+    query: Query | None = None,
+    body: dict[str, Any] | None = None,
+    principal: Principal = ANONYMOUS,
+) -> Any:
+    """The service's JSON answer; ServiceError for any status of 400 and above."""
+    gw = gateway_of(request)
+    query_string = encode_query(query)
+    if method == "GET" and service == "catalog" and principal is ANONYMOUS:
+        key = f"{path}?{query_string}|"
+        entry = gw.cache.get(key)
+        if entry is not None:
+            return _decoded(entry.status, entry.body)
+        generation = gw.cache.generation
+    response = await gw.forwarder.forward(
+        service=service,
+        method=method,
+        path=path,
+        query=query_string,
+        body=json.dumps(body).encode() if body is not None else b"",
+        incoming=JSON_HEADERS,
+        principal=principal,
+    )
+    content = bytes(response.body)
+    if method == "GET" and service == "catalog" and principal is ANONYMOUS and response.status_code == 200:
+        gw.cache.put(
+            key, status=200, body=content, headers={"content-type": "application/json"}, generation=generation
+        )
+    if method != "GET" and response.status_code < 400 and service == "catalog":
+        gw.cache.clear()
+    return _decoded(response.status_code, content)
+
+
+async def all_measures(
+    request: Request, query: Query | None = None, *, principal: Principal = ANONYMOUS
+) -> list[dict[str, Any]]:
+    """Every measure that passes the filters, page by page."""
+    items: list[dict[str, Any]] = []
+    for page in range(1, MAX_PAGES + 1):
+        answer = await call(
+            request,
+            "catalog",
+            "/measures",
+            query={**(query or {}), "page": page, "per_page": PER_PAGE},
+            principal=principal,
+        )
+        items += answer["items"]
+        if len(items) >= answer["total"] or not answer["items"]:
+            break
+    return items
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """What a measure can refer to, with names: principles and lead departments."""
+
+    principles: list[dict[str, str]]  # [{slug, name}]
+    departments: list[dict[str, str]]  # [{code, name}]
+
+    def principle_name(self, slug: str) -> str:
+        return next((p["name"] for p in self.principles if p["slug"] == slug), slug)
+
+
+async def _listed(request: Request, path: str) -> list[dict[str, str]] | None:
+    try:
+        answer = await call(request, "catalog", path)
+    except ServiceError as exc:
+        if exc.status == 404:
+            return None
+        raise
+    return list(answer["items"])
+
+
+async def vocabulary(request: Request, measures: list[dict[str, Any]]) -> Vocabulary:
+    """Principles and departments from the catalog's lists; where it has none, those the measures use."""
+    principles, departments = await asyncio.gather(
+        _listed(request, "/principles"), _listed(request, "/departments")
+    )
+    if principles is None:
+        seen = {p["slug"]: p for m in measures for p in m.get("principles", [])}
+        principles = sorted(seen.values(), key=lambda p: p["name"].casefold())
+    if departments is None:
+        leads = {m["lead"]["code"]: m["lead"] for m in measures if m.get("lead")}
+        departments = sorted(leads.values(), key=lambda d: d["code"])
+    return Vocabulary(principles=principles, departments=departments)

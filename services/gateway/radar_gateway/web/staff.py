@@ -1,0 +1,249 @@
+"""Staff pages: log-in and log-out, and the measure editor (editors and admins)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import Response
+
+from radar_gateway.accounts import authenticate
+from radar_gateway.context import gateway_of
+from radar_gateway.sessions import (
+    CSRF_COOKIE,
+    SESSION_COOKIE,
+    clear_login_failures,
+    close_session,
+    login_blocked_for,
+    open_session,
+    record_login_failure,
+)
+from radar_gateway.web.editor_form import MeasureForm, from_measure, read_form
+from radar_gateway.web.problems import LoginRequired, PageProblem
+from radar_gateway.web.render import Page, is_local_path, page_of, redirect, render
+from radar_gateway.web.services import ServiceError, all_measures, call, vocabulary
+from radar_lib.token import Principal
+
+router = APIRouter(include_in_schema=False)
+PageDep = Annotated[Page, Depends(page_of)]
+EMAIL_MAX, PASSWORD_MAX = 254, 1024
+EMPTY_MEASURE: dict[str, Any] = {
+    **dict.fromkeys(("title", "summary", "description", "field"), ""),
+    **dict.fromkeys(("start_year", "end_year", "progress", "lead")),
+    "status": "unbekannt",
+    "principles": [],
+    "goals": [],
+}
+
+
+def _next(target: str | None) -> str:
+    return target if target and is_local_path(target) else "/redaktion"
+
+
+@router.get("/anmelden")
+async def login_page(page: PageDep, next: str | None = None) -> Response:
+    """The staff log-in form."""
+    return render(page, "login.html", next=_next(next), email="", error=None)
+
+
+@router.post("/anmelden")
+async def login(page: PageDep) -> Response:
+    """Check e-mail and password as the API does; slow down repeated failures; open a session."""
+    gw = gateway_of(page.request)
+    s = gw.settings
+    form = await page.request.form()
+    email = str(form.get("email", "")).strip()[:EMAIL_MAX]
+    password = str(form.get("password", ""))[:PASSWORD_MAX]
+    target = _next(str(form.get("next", "")))
+
+    def refuse(status: int, error: str) -> Response:
+        return render(page, "login.html", status=status, next=target, email=email, error=error)
+
+    if not page.csrf_ok(str(form.get("csrf_token", ""))):
+        return refuse(403, page.t("error.csrf"))
+    wait = await login_blocked_for(gw.redis, email, allowed=s.login_failures_allowed)
+    if wait:
+        response = refuse(429, page.t("login.blocked", minutes=max(1, (wait + 59) // 60)))
+        response.headers["Retry-After"] = str(wait)
+        return response
+    account = await authenticate(gw.pool, email=email, password=password) if email and password else None
+    if account is None:
+        await record_login_failure(gw.redis, email, window_seconds=s.login_window_seconds)
+        return refuse(401, page.t("login.failed"))
+    await clear_login_failures(gw.redis, email)
+    token, session = await open_session(gw.redis, account, hours=s.session_hours)
+    response = redirect(page, target, notice="angemeldet")
+    for name, value, http_only in ((SESSION_COOKIE, token, True), (CSRF_COOKIE, session.csrf, False)):
+        response.set_cookie(
+            name,
+            value,
+            max_age=s.session_hours * 3600,
+            httponly=http_only,
+            samesite="lax",
+            secure=s.secure_cookies,
+            path="/",
+        )
+    return response
+
+
+@router.get("/abmelden")
+async def logout_page(page: PageDep) -> Response:
+    """Asks before logging out: a log-out is a change, so it is a POST with the session's token."""
+    if page.session is None:
+        return redirect(page, "/")
+    return render(page, "logout.html")
+
+
+@router.post("/abmelden")
+async def logout(page: PageDep) -> Response:
+    """Close the staff session."""
+    form = await page.request.form()
+    if page.session is not None:
+        if not page.csrf_ok(str(form.get("csrf_token", ""))):
+            return render(page, "logout.html", status=403, error=page.t("error.csrf"))
+        await close_session(gateway_of(page.request).redis, page.request.cookies.get(SESSION_COOKIE))
+    response = redirect(page, "/", notice="abgemeldet")
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    response.delete_cookie(CSRF_COOKIE, path="/")
+    return response
+
+
+def editor_of(page: Page) -> Principal:
+    """The logged-in editor (or admin); log-in first for anyone else, 403 for staff without the role."""
+    if page.session is None:
+        raise LoginRequired(page.request.url.path)
+    if not page.is_editor:
+        raise PageProblem(403)
+    return Principal(kind="staff", id=page.session.staff_id, roles=page.session.roles)
+
+
+@router.get("/redaktion")
+async def editor_home(page: PageDep) -> Response:
+    """Every measure, archived ones too, each with a link to its edit form."""
+    who = editor_of(page)
+    measures = await all_measures(page.request, {"archived": "true"}, principal=who)
+    measures.sort(key=lambda m: (m["archived"], m["title"].casefold()))
+    return render(page, "editor_list.html", measures=measures)
+
+
+async def _form_page(
+    page: Page, form: MeasureForm, *, measure: dict[str, Any] | None, status: int = 200
+) -> Response:
+    request = page.request
+    fields, everything = await asyncio.gather(call(request, "catalog", "/fields"), all_measures(request))
+    return render(
+        page,
+        "editor_form.html",
+        status=status,
+        form=form,
+        measure=measure,
+        fields=fields["items"],
+        vocabulary=await vocabulary(request, everything),
+    )
+
+
+async def _goals_by_field(page: Page) -> dict[str, list[str]]:
+    fields = await call(page.request, "catalog", "/fields")
+    return {f["slug"]: [g["slug"] for g in f["goals"]] for f in fields["items"]}
+
+
+@router.get("/redaktion/massnahmen/neu")
+async def new_measure_page(page: PageDep) -> Response:
+    """The form for a new measure."""
+    editor_of(page)
+    form = MeasureForm(values=dict(EMPTY_MEASURE))
+    return await _form_page(page, form, measure=None)
+
+
+@router.post("/redaktion/massnahmen/neu")
+async def create_measure(page: PageDep) -> Response:
+    """Create the measure in the catalog; its refusal comes back next to the form."""
+    who = editor_of(page)
+    posted = await page.request.form()
+    form = read_form(posted, goals_by_field=await _goals_by_field(page))
+    if not page.csrf_ok(str(posted.get("csrf_token", ""))):
+        form.refuse("CSRF_FAILED")
+    if not form.errors:
+        body = form.payload() | ({"slug": form.slug} if form.slug else {})
+        try:
+            created = await call(
+                page.request, "catalog", "/measures", method="POST", body=body, principal=who
+            )
+        except ServiceError as exc:
+            if exc.status >= 500:
+                raise
+            form.refuse(exc.code)
+        else:
+            return redirect(page, f"/redaktion/massnahmen/{created['slug']}", notice="angelegt")
+    return await _form_page(page, form, measure=None, status=422)
+
+
+async def _measure_for_staff(page: Page, slug: str, who: Principal) -> dict[str, Any]:
+    measure: dict[str, Any] = await call(page.request, "catalog", f"/measures/{slug}", principal=who)
+    return measure
+
+
+@router.get("/redaktion/massnahmen/{slug}")
+async def edit_measure_page(slug: str, page: PageDep) -> Response:
+    """The edit form of a measure, filled with its current state."""
+    who = editor_of(page)
+    measure = await _measure_for_staff(page, slug, who)
+    return await _form_page(page, from_measure(measure), measure=measure)
+
+
+@router.post("/redaktion/massnahmen/{slug}")
+async def change_measure(slug: str, page: PageDep) -> Response:
+    """Send the change, with its note, to the catalog as the next version of the measure."""
+    who = editor_of(page)
+    measure = await _measure_for_staff(page, slug, who)
+    posted = await page.request.form()
+    form = read_form(posted, goals_by_field=await _goals_by_field(page))
+    form.slug = measure["slug"]
+    if not page.csrf_ok(str(posted.get("csrf_token", ""))):
+        form.refuse("CSRF_FAILED")
+    if not form.errors:
+        body = form.payload() | {"expected_version": form.expected_version}
+        try:
+            await call(page.request, "catalog", f"/measures/{slug}", method="PATCH", body=body, principal=who)
+        except ServiceError as exc:
+            if exc.status >= 500:
+                raise
+            form.refuse(exc.code)
+        else:
+            return redirect(page, f"/redaktion/massnahmen/{slug}", notice="gespeichert")
+    return await _form_page(
+        page, form, measure=measure, status=409 if "VERSION_CONFLICT" in form.errors.values() else 422
+    )
+
+
+@router.get("/redaktion/massnahmen/{slug}/archivieren")
+async def archive_page(slug: str, page: PageDep) -> Response:
+    """Asks for confirmation and a change note before archiving."""
+    who = editor_of(page)
+    measure = await _measure_for_staff(page, slug, who)
+    return render(page, "archive.html", measure=measure, change_note="", error=None)
+
+
+@router.post("/redaktion/massnahmen/{slug}/archivieren")
+async def archive(slug: str, page: PageDep) -> Response:
+    """Archive the measure in the catalog."""
+    who = editor_of(page)
+    measure = await _measure_for_staff(page, slug, who)
+    posted = await page.request.form()
+    note = str(posted.get("change_note", "")).strip()
+    error = None if page.csrf_ok(str(posted.get("csrf_token", ""))) else "CSRF_FAILED"
+    if error is None:
+        version = str(posted.get("expected_version", ""))
+        body = {"change_note": note, "expected_version": int(version) if version.isdigit() else None}
+        try:
+            await call(
+                page.request, "catalog", f"/measures/{slug}/archive", method="POST", body=body, principal=who
+            )
+        except ServiceError as exc:
+            if exc.status >= 500:
+                raise
+            error = exc.code
+        else:
+            return redirect(page, "/redaktion", notice="archiviert")
+    return render(page, "archive.html", status=422, measure=measure, change_note=note, error=error)

@@ -1,0 +1,165 @@
+"""From the services' JSON to what the templates show: the radar, groups, filters, history lines."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from markupsafe import Markup
+
+from radar_gateway.web.i18n import Translate
+from radar_gateway.web.radar_layout import (
+    RING_ORDER,
+    CoreAreaSpec,
+    FieldSpec,
+    MeasureSpec,
+    layout_radar,
+    order_sectors,
+    ring_of,
+)
+from radar_gateway.web.radar_svg import RadarText, render_radar
+
+FILTER_NAMES = ("q", "field", "status", "lead", "principle", "year")
+
+
+def read_filters(params: Mapping[str, str]) -> dict[str, str]:
+    """The filters of the radar form, trimmed; a year that is no year is dropped."""
+    chosen = {name: params.get(name, "").strip()[:200] for name in FILTER_NAMES}
+    if chosen["year"] and not (chosen["year"].isdigit() and len(chosen["year"]) == 4):
+        chosen["year"] = ""
+    return chosen
+
+
+def measure_order(m: Mapping[str, Any]) -> tuple[int, str, str]:
+    """Measures in a list: by ring (as on the radar), then by title."""
+    return (RING_ORDER.index(ring_of(m["status"])), str(m["title"]).casefold(), str(m["slug"]))
+
+
+def year_options(measures: Sequence[Mapping[str, Any]]) -> list[int]:
+    """Every year some measure with a known period runs in."""
+    years = [y for m in measures for y in (m.get("start_year"), m.get("end_year")) if y]
+    return list(range(min(years), max(years) + 1)) if years else []
+
+
+@dataclass
+class FieldGroup:
+    field: Mapping[str, Any]
+    measures: list[Mapping[str, Any]]
+
+
+@dataclass
+class AreaGroup:
+    """Fields under a core area, or (core_area None) the fields that have none."""
+
+    core_area: Mapping[str, Any] | None
+    fields: list[FieldGroup] = field(default_factory=list)
+
+
+def group_measures(
+    fields: Sequence[Mapping[str, Any]],
+    core_areas: Sequence[Mapping[str, Any]],
+    measures: Sequence[Mapping[str, Any]],
+) -> list[AreaGroup]:
+    """The measures by field, the fields by core area, all in the radar's order."""
+    specs = [_field_spec(f) for f in fields]
+    by_slug = {f["slug"]: f for f in fields}
+    areas = {a["slug"]: a for a in core_areas}
+    groups: list[AreaGroup] = []
+    ordered = order_sectors(specs, [_area_spec(a) for a in core_areas], [_measure_spec(m) for m in measures])
+    for spec in ordered:
+        area = areas.get(spec.core_area) if spec.core_area else None
+        if not groups or (groups[-1].core_area or {}).get("slug") != (area or {}).get("slug"):
+            groups.append(
+                AreaGroup(
+                    core_area=area
+                    or ({"slug": spec.core_area, "name": spec.core_area} if spec.core_area else None)
+                )
+            )
+        shown = by_slug.get(spec.slug, {"slug": spec.slug, "name": spec.name})
+        members = sorted((m for m in measures if m["field"]["slug"] == spec.slug), key=measure_order)
+        groups[-1].fields.append(FieldGroup(field=shown, measures=members))
+    return groups
+
+
+def _field_spec(f: Mapping[str, Any]) -> FieldSpec:
+    return FieldSpec(
+        slug=f["slug"], name=f["name"], position=int(f.get("position") or 0), core_area=f.get("core_area")
+    )
+
+
+def _area_spec(a: Mapping[str, Any]) -> CoreAreaSpec:
+    return CoreAreaSpec(slug=a["slug"], name=a["name"], position=int(a.get("position") or 0))
+
+
+def _measure_spec(m: Mapping[str, Any]) -> MeasureSpec:
+    return MeasureSpec(slug=m["slug"], title=m["title"], field=m["field"]["slug"], status=m["status"])
+
+
+def radar_svg(
+    *,
+    fields: Sequence[Mapping[str, Any]],
+    core_areas: Sequence[Mapping[str, Any]],
+    measures: Sequence[Mapping[str, Any]],
+    t: Translate,
+) -> Markup:
+    """The radar of these measures as inline SVG."""
+    label = {status: t(f"status.{status}") for status in RING_ORDER}
+    layout = layout_radar(
+        fields=[_field_spec(f) for f in fields],
+        core_areas=[_area_spec(a) for a in core_areas],
+        measures=[_measure_spec(m) for m in measures],
+        ring_label=lambda status: label[status],
+    )
+    text = RadarText(
+        title=t("radar.svg_title"),
+        description=t(
+            "radar.svg_desc",
+            n=len(measures),
+            fields=len(layout.sectors),
+            rings=", ".join(label[s] for s in RING_ORDER),
+        ),
+        status_label=lambda status: label.get(status, label["unbekannt"]),
+        measure_href=lambda slug: f"/massnahmen/{slug}",
+        field_href=lambda slug: f"/felder/{slug}",
+    )
+    return Markup(render_radar(layout, text))  # noqa: S704 - ElementTree escaped every text and attribute
+
+
+def period(m: Mapping[str, Any], t: Translate) -> str:
+    """Start year to end year, with "unbekannt" for what is not known."""
+    start, end = m.get("start_year"), m.get("end_year")
+    if start is None and end is None:
+        return t("unknown")
+    return f"{start or t('unknown')}–{end or t('unknown')}"
+
+
+def describe_value(name: str, value: Any, *, t: Translate, names: Mapping[str, str]) -> str:
+    """An old or new value in a change history, readable."""
+    if value is None or value == "":
+        return t("unknown")
+    if name == "status":
+        return t(f"status.{value}")
+    if isinstance(value, list):
+        if not value:
+            return t("none")
+        return ", ".join(
+            str(v.get("title", v)) if isinstance(v, Mapping) else names.get(str(v), str(v)) for v in value
+        )
+    if name == "progress":
+        return t("measure.progress_text", n=value)
+    return names.get(str(value), str(value))
+
+
+def history_lines(
+    change: Mapping[str, Any], *, t: Translate, names: Mapping[str, str]
+) -> list[tuple[str, str, str]]:
+    """(attribute, old, new) for each attribute a version changed, in the page's language."""
+    return [
+        (
+            t(f"form.{c['field']}"),
+            describe_value(c["field"], c.get("old"), t=t, names=names),
+            describe_value(c["field"], c.get("new"), t=t, names=names),
+        )
+        for c in change.get("changes", [])
+    ]
