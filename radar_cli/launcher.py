@@ -1,0 +1,266 @@
+"""`radar up`: the whole system on one machine, supervised until Ctrl-C or SIGTERM.
+
+It starts PostgreSQL (embedded, or external when RADAR_DATABASE_ADMIN_URL is set: see
+databases.py), Valkey (embedded with an append-only file, or the Redis at RADAR_REDIS_URL),
+the SMTP sink, the four back-end services and the gateway, each service a uvicorn process
+in its own session logging to <data dir>/logs/<name>.log. A child that dies is restarted
+with a growing delay. On a signal, or when start-up fails, everything it started is stopped
+in order: the services, the SMTP sink, Valkey, PostgreSQL.
+
+Every child gets the launcher's environment without other services' database URLs and the
+launcher's own secrets, plus what it needs: RADAR_ENV=development, RADAR_REDIS_URL, its own
+RADAR_<SERVICE>_DATABASE_URL, RADAR_INTERNAL_TOKEN_SECRET, RADAR_CONSUMER_NAME, OTEL_SERVICE_NAME.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+import traceback
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from radar_cli import runfile
+from radar_cli.child import Child, http_url, stop_all
+from radar_cli.databases import Databases
+from radar_cli.embedded import SERVICES, EmbeddedValkey, free_port, stored_secret
+from radar_cli.processes import base_env, describe, port_is_free, service_child, smtp_sink_child
+from radar_cli.staff import StaffError, ensure_admin_login
+
+BACKENDS = tuple(s for s in SERVICES if s != "gateway")
+READY_TIMEOUT = 120.0
+
+
+def say(message: str) -> None:
+    """One line of the launcher's own output."""
+    print(f"radar: {message}", flush=True)
+
+
+class StartupError(Exception):
+    """Start-up cannot go on; the message says why."""
+
+
+class Stopped(Exception):
+    """A signal asked the launcher to stop."""
+
+
+class Launcher:
+    """Starts the system, supervises its children and stops all of it."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.env = env
+        self.data_dir = Path(env.get("RADAR_DATA_DIR") or ".radar").resolve()
+        self.host = env.get("RADAR_HOST") or "127.0.0.1"
+        self.port = int(env.get("RADAR_PORT") or 8000)
+        self.began = time.monotonic()
+        self.stop_requested = threading.Event()
+        self.databases = Databases(self.data_dir, env)
+        self.valkey: EmbeddedValkey | None = None
+        self.redis_url = ""
+        self.children: dict[str, Child] = {}
+
+    @property
+    def public_url(self) -> str:
+        return http_url(self.host, self.port)
+
+    def run(self) -> int:
+        """Start, supervise until a signal, stop; the exit code."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            lock = runfile.acquire_lock(self.data_dir)
+        except runfile.AlreadyRunning as exc:
+            say(str(exc))
+            return 1
+        handled = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+        previous = {sig: signal.signal(sig, self._on_signal) for sig in handled}
+        code = 0
+        try:
+            self.start()
+            self.supervise()
+        except Stopped:
+            pass
+        except StartupError as exc:
+            say(str(exc))
+            code = 1
+        except Exception as exc:
+            traceback.print_exc()
+            say(f"start-up failed: {exc}")
+            code = 1
+        finally:
+            self.shutdown()
+            runfile.remove_run_file(self.data_dir)
+            lock.close()
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+        return code
+
+    def _on_signal(self, signum: int, frame: FrameType | None) -> None:
+        # only a flag: the main loop notices it (printing here could interrupt a print)
+        self.stop_requested.set()
+
+    def _checkpoint(self) -> None:
+        if self.stop_requested.is_set():
+            raise Stopped
+
+    # --- start ----------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Bring up every server and service, and wait until all of them are ready."""
+        say(f"data in {self.data_dir}")
+        left = runfile.stop_leftovers(self.data_dir)
+        if left:
+            say(f"stopped what a previous launcher left running: {', '.join(left)}")
+        if not port_is_free(self.host, self.port):
+            raise StartupError(f"{self.host}:{self.port} is in use; set RADAR_PORT to a free port")
+        try:
+            urls = self.databases.start()
+        except Exception as exc:  # a failed initdb or pg_ctl, an unreachable external server
+            raise StartupError(f"PostgreSQL did not start: {describe(exc)}") from exc
+        self._checkpoint()
+        self.redis_url = self._start_redis()
+        self._record("starting")
+        self._checkpoint()
+        self._spawn(smtp_sink_child(data_dir=self.data_dir, env=base_env(self.env)))
+        env = {
+            **base_env(self.env),
+            "RADAR_ENV": "development",
+            "RADAR_REDIS_URL": self.redis_url,
+            "RADAR_INTERNAL_TOKEN_SECRET": self._secret("internal_token_secret"),
+        }
+        smtp = {"RADAR_SMTP_HOST": "127.0.0.1", "RADAR_SMTP_PORT": str(self.children["smtp-sink"].port)}
+        for service in BACKENDS:
+            own_env = {**env, **smtp} if service == "notifications" else env
+            self._spawn(self._service(service, free_port(), own_env, urls[service]))
+        self._checkpoint()
+        try:
+            login = ensure_admin_login(urls["gateway"], self.env)
+        except StaffError as exc:
+            raise StartupError(str(exc)) from None
+        self._checkpoint()
+        gateway_env = {
+            **env,
+            "RADAR_SESSION_SECRET": self._secret("session_secret"),
+            "RADAR_HOST": self.host,
+            "RADAR_PORT": str(self.port),
+            "RADAR_PUBLIC_URL": self.public_url,
+            **{f"RADAR_{s.upper()}_URL": self.children[s].url for s in BACKENDS},
+        }
+        self._spawn(self._service("gateway", self.port, gateway_env, urls["gateway"]))
+        self._wait_until_ready()
+        self._record("ready")
+        say(f"the radar is at {self.public_url}")
+        say(login)
+        say(f"mail sent by the system is kept in {self.data_dir / 'mail'}")
+        say(f"logs are in {self.data_dir / 'logs'}; stop with Ctrl-C")
+        say(f"ready in {time.monotonic() - self.began:.1f} s")
+
+    def _start_redis(self) -> str:
+        external = self.env.get("RADAR_REDIS_URL")
+        if external:
+            return external
+        self.valkey = EmbeddedValkey(self.data_dir, port=int(self.env.get("RADAR_REDIS_PORT") or 0))
+        try:
+            self.valkey.start()
+        except (RuntimeError, TimeoutError) as exc:
+            raise StartupError(f"Valkey did not start on port {self.valkey.port}: {exc}") from None
+        return self.valkey.url
+
+    def _service(self, service: str, port: int, env: dict[str, str], database_url: str) -> Child:
+        host = self.host if service == "gateway" else "127.0.0.1"  # only the gateway is public
+        return service_child(
+            service, data_dir=self.data_dir, host=host, port=port, env=env, database_url=database_url
+        )
+
+    def _secret(self, name: str) -> str:
+        return stored_secret(self.data_dir / "secrets.json", name)
+
+    def _spawn(self, child: Child) -> None:
+        self.children[child.name] = child
+        child.spawn()
+        self._record("starting")
+
+    def _wait_until_ready(self) -> None:
+        pending = list(self.children.values())
+        deadline = time.monotonic() + READY_TIMEOUT
+        while True:
+            self._checkpoint()
+            for child in list(pending):
+                code = child.exit_code()
+                if code is not None:
+                    raise StartupError(
+                        f"{child.name} exited with code {code} during start-up; "
+                        f"the end of {child.log_path}:\n{child.log_tail()}"
+                    )
+                if child.is_ready():
+                    pending.remove(child)
+            if not pending:
+                return
+            if time.monotonic() > deadline:
+                late = pending[0]
+                raise StartupError(
+                    f"{', '.join(c.name for c in pending)} not ready after {READY_TIMEOUT:.0f} s; "
+                    f"the end of {late.log_path}:\n{late.log_tail()}"
+                )
+            self.stop_requested.wait(0.2)
+
+    # --- supervise and stop ----------------------------------------------------------
+
+    def supervise(self) -> None:
+        """Restart children that exit, until a signal asks us to stop."""
+        while not self.stop_requested.wait(0.25):
+            for child in self.children.values():
+                if child.restart_at is not None:
+                    if time.monotonic() >= child.restart_at:
+                        child.spawn()
+                        self._record("ready")
+                    continue
+                code = child.exit_code()
+                if code is not None:
+                    child.schedule_restart()
+                    say(f"{child.name} exited with code {code}; restarting (restart #{child.restarts})")
+        raise Stopped
+
+    def shutdown(self) -> None:
+        """Stop the services, then the SMTP sink, Valkey and PostgreSQL; report failures, go on."""
+        if self.children or self.valkey is not None:
+            say("stopping")
+        services = [c for name, c in self.children.items() if name != "smtp-sink"]
+        sink = [c for name, c in self.children.items() if name == "smtp-sink"]
+        steps: list[tuple[str, Any]] = [
+            ("services", lambda: stop_all(services)),
+            ("smtp sink", lambda: stop_all(sink)),
+            ("valkey", lambda: self.valkey.stop() if self.valkey else None),
+            ("postgresql", self.databases.stop),
+        ]
+        for name, step in steps:
+            try:
+                step()
+            except Exception as exc:
+                say(f"stopping {name} failed: {exc}")
+        say("stopped")
+
+    def _record(self, status: str) -> None:
+        """Write what runs now to run/radar.json, for other commands and tests."""
+        processes = {name: runfile.process_identity(c.pid) for name, c in self.children.items() if c.pid}
+        if self.valkey is not None and self.valkey.process is not None:
+            processes["valkey"] = runfile.process_identity(self.valkey.process.pid)
+        runfile.write_run_file(
+            self.data_dir,
+            {
+                "status": status,
+                "launcher_pid": os.getpid(),
+                "data_dir": str(self.data_dir),
+                "gateway_url": self.public_url,
+                "redis_url": self.redis_url,
+                "services": {name: c.url for name, c in self.children.items() if name != "smtp-sink"},
+                "smtp": {"host": "127.0.0.1", "port": self.children["smtp-sink"].port}
+                if "smtp-sink" in self.children
+                else None,
+                "mail_dir": str(self.data_dir / "mail"),
+                "postgres_pid": self.databases.postgres_pid(),
+                "processes": processes,
+            },
+        )

@@ -1,0 +1,153 @@
+"""The `radar` command: run the system, add staff, inspect and replay dead letters, run the SMTP sink.
+
+Every command finds the system through RADAR_DATA_DIR (default ./.radar).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import os
+import sys
+from pathlib import Path
+
+from radar_cli.runfile import read_running
+
+
+def fail(message: str) -> int:
+    """Print an error the way the launcher prints its lines; the exit code for it."""
+    print(f"radar: {message}", file=sys.stderr, flush=True)
+    return 1
+
+
+def data_dir() -> Path:
+    """The data directory every command works on."""
+    return Path(os.environ.get("RADAR_DATA_DIR") or ".radar").resolve()
+
+
+def up(args: argparse.Namespace) -> int:
+    """Start the whole system and supervise it until Ctrl-C or SIGTERM."""
+    from radar_cli.launcher import Launcher
+
+    return Launcher(dict(os.environ)).run()
+
+
+def _read_password() -> str:
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    password = getpass.getpass("Password: ")
+    if getpass.getpass("Password again: ") != password:
+        raise ValueError("the two passwords differ")
+    return password
+
+
+def staff_add(args: argparse.Namespace) -> int:
+    """Create a staff account (or give an existing one this role and a new password)."""
+    from radar_cli.databases import gateway_database
+    from radar_cli.staff import StaffError, add_staff_account, check_staff_account
+
+    try:
+        password = _read_password()
+        check_staff_account(email=args.email, password=password, role=args.role)
+        with gateway_database(data_dir(), os.environ) as dsn:
+            created = add_staff_account(dsn, email=args.email, password=password, role=args.role)
+    except (StaffError, ValueError, RuntimeError) as exc:
+        return fail(str(exc))
+    what = "created" if created else "updated (password replaced, role added)"
+    print(f"radar: staff account {args.email} {what}; role {args.role}")
+    return 0
+
+
+def _redis_url() -> str | None:
+    running = read_running(data_dir())
+    if running and running.get("redis_url"):
+        return str(running["redis_url"])
+    return os.environ.get("RADAR_REDIS_URL") or None
+
+
+async def _with_redis(url: str, args: argparse.Namespace) -> int:
+    from redis.asyncio import Redis
+
+    from radar_lib.dlq import list_dead_letters, replay
+
+    async with Redis.from_url(url) as redis:
+        if args.dlq_command == "list":
+            letters = await list_dead_letters(redis)
+            for letter in letters:
+                print(
+                    f"{letter.dlq_id}  {letter.stream}  group={letter.group}  "
+                    f"deliveries={letter.deliveries}  dead_at={letter.dead_at}"
+                )
+                print(f"    error: {letter.error.strip().splitlines()[-1] if letter.error.strip() else '-'}")
+            print(f"radar: {len(letters)} dead letter(s)")
+            return 0
+        count = await replay(redis, dlq_id=None if args.all else args.id)
+        if count == 0 and not args.all:
+            return fail(f"no dead letter with id {args.id} (see `radar dlq list`)")
+        print(f"radar: replayed {count} dead letter(s)")
+        return 0
+
+
+def dlq(args: argparse.Namespace) -> int:
+    """List or replay dead letters on the running system's Redis."""
+    url = _redis_url()
+    if url is None:
+        return fail(
+            f"the system is not running on {data_dir()} (start it with `radar up`), "
+            "and RADAR_REDIS_URL is not set"
+        )
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    try:
+        return asyncio.run(_with_redis(url, args))
+    except RedisConnectionError as exc:
+        return fail(f"cannot reach Redis at {url}: {exc}")
+
+
+def smtp_sink(args: argparse.Namespace) -> int:
+    """Run the SMTP sink in the foreground."""
+    from radar_cli.smtp_sink import run
+
+    return run(host=args.host, port=args.port, directory=Path(args.dir).resolve())
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line: up, staff add, dlq list|replay, smtp-sink."""
+    parser = argparse.ArgumentParser(prog="radar", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    commands.add_parser("up", help="start the whole system (Ctrl-C stops it)").set_defaults(func=up)
+
+    staff_parser = commands.add_parser("staff", help="staff accounts")
+    staff = staff_parser.add_subparsers(dest="staff_command", required=True)
+    add = staff.add_parser("add", help="add a staff account; the password is read from stdin")
+    add.add_argument("email")
+    add.add_argument("--role", required=True, choices=("editor", "moderator", "admin"))
+    add.set_defaults(func=staff_add)
+
+    dlq_parser = commands.add_parser("dlq", help="dead letters")
+    dlq_commands = dlq_parser.add_subparsers(dest="dlq_command", required=True)
+    dlq_commands.add_parser("list", help="list every dead letter").set_defaults(func=dlq)
+    replay = dlq_commands.add_parser("replay", help="put dead letters back on their stream")
+    which = replay.add_mutually_exclusive_group(required=True)
+    which.add_argument("id", nargs="?", help="the dead letter's id, as `radar dlq list` shows it")
+    which.add_argument("--all", action="store_true", help="replay every dead letter")
+    replay.set_defaults(func=dlq)
+
+    sink = commands.add_parser("smtp-sink", help="run the local SMTP sink in the foreground")
+    sink.add_argument("--host", default="127.0.0.1")
+    sink.add_argument("--port", type=int, required=True)
+    sink.add_argument("--dir", required=True, help="where received mail is stored as .eml files")
+    sink.set_defaults(func=smtp_sink)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the `radar` console script."""
+    args = build_parser().parse_args(argv)
+    sys.exit(args.func(args))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,229 @@
+"""`radar up` as a user runs it: everything starts, a killed service comes back, data survives a
+restart, a second launcher is refused, and a stop leaves nothing running.
+
+The first four tests share one running system (a start costs 10-20 s on a small machine);
+the one that stops it comes last among them, so its check of the stop is a real one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psutil
+import pytest
+
+from radar_cli.embedded import free_port
+
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
+
+RADAR = Path(sys.executable).parent / "radar"
+READY_LINE = "radar: ready in"
+
+
+class Launcher:
+    """`radar up` in a subprocess, with its output collected line by line."""
+
+    def __init__(self, data_dir: Path, port: int) -> None:
+        self.data_dir = data_dir
+        env = {k: v for k, v in os.environ.items() if not k.startswith("RADAR_")}
+        env.update(RADAR_DATA_DIR=str(data_dir), RADAR_PORT=str(port), OTEL_RESOURCE_ATTRIBUTES="test=e2e")
+        self.process = subprocess.Popen(
+            [str(RADAR), "up"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+        self.lines: list[str] = []
+        self.last_info: dict[str, Any] = {}
+        self.finished = False
+        self._changed = threading.Condition()
+        threading.Thread(target=self._collect, daemon=True).start()
+
+    def _collect(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            with self._changed:
+                self.lines.append(line.rstrip("\n"))
+                self._changed.notify_all()
+        with self._changed:
+            self.finished = True
+            self._changed.notify_all()
+
+    @property
+    def output(self) -> str:
+        return "\n".join(self.lines)
+
+    def wait_for(self, text: str, timeout: float = 150.0) -> str:
+        """The first output line containing text; fails if the launcher exits or time runs out."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while True:
+                found = [line for line in self.lines if text in line]
+                if found:
+                    return found[0]
+                if self.finished or time.monotonic() > deadline:
+                    raise AssertionError(f"no line with {text!r}; launcher output:\n{self.output}")
+                self._changed.wait(0.5)
+
+    def wait_until_ready(self) -> None:
+        self.wait_for(READY_LINE)
+        self.run_info()
+
+    def run_info(self) -> dict[str, Any]:
+        """The launcher's run file; kept, so that clean-up after a failed test knows the pids."""
+        self.last_info = dict(json.loads((self.data_dir / "run" / "radar.json").read_text()))
+        return self.last_info
+
+    def stop(self, timeout: float = 30.0) -> int:
+        """SIGTERM, and the exit code once it has stopped."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(timeout)
+
+    def force_stop(self) -> None:
+        """Last resort after a failed test: nothing of this data directory may outlive it."""
+        try:
+            self.stop()
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        recorded = self.last_info.get("processes", {}).values()
+        for process in processes_mentioning(self.data_dir):
+            process.kill()
+        for identity in recorded:  # Valkey's command line does not name the data directory
+            if alive(identity["pid"], identity["created"]):
+                os.kill(identity["pid"], signal.SIGKILL)
+
+
+def processes_mentioning(data_dir: Path) -> list[psutil.Process]:
+    """Running processes whose command line contains the data directory."""
+    found = []
+    for process in psutil.process_iter(["cmdline", "status"]):
+        cmdline = " ".join(process.info["cmdline"] or [])
+        if f"{data_dir}{os.sep}" in cmdline and process.info["status"] != psutil.STATUS_ZOMBIE:
+            found.append(process)
+    return found
+
+
+def alive(pid: int, created: float | None = None) -> bool:
+    """True if the process still runs (a zombie or a reused pid does not count)."""
+    try:
+        process = psutil.Process(pid)
+        if created is not None and abs(process.create_time() - created) > 0.01:
+            return False
+        return process.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+def eventually_ready(url: str, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        assert time.monotonic() < deadline, f"{url} did not answer 200 within {timeout} s"
+        time.sleep(0.2)
+
+
+@pytest.fixture(scope="module")
+def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Launcher]:
+    """One running system shared by the tests that do not need their own."""
+    launcher = Launcher(tmp_path_factory.mktemp("radar-data"), free_port())
+    try:
+        launcher.wait_until_ready()
+        yield launcher
+    finally:
+        launcher.force_stop()
+
+
+def test_second_launcher_on_same_data_dir_is_refused(system: Launcher) -> None:
+    before = system.run_info()
+    second = Launcher(system.data_dir, free_port())
+    assert second.process.wait(60) == 1
+    second.wait_for("is running on")
+    assert f"another radar (pid {before['launcher_pid']}) is running on {system.data_dir}" in second.output
+    assert system.process.poll() is None
+    assert system.run_info()["processes"] == before["processes"]
+    eventually_ready(before["gateway_url"] + "/readyz", timeout=5)
+
+
+def test_killed_service_is_restarted_and_logged(system: Launcher) -> None:
+    info = system.run_info()
+    os.kill(info["processes"]["participation"]["pid"], signal.SIGKILL)
+
+    system.wait_for("radar: participation exited with code -9; restarting (restart #1)", timeout=30)
+    eventually_ready(info["services"]["participation"] + "/readyz")
+    new_pid = system.run_info()["processes"]["participation"]["pid"]
+    assert new_pid != info["processes"]["participation"]["pid"]
+    assert alive(new_pid)
+
+
+def test_each_service_gets_its_own_database_url_and_its_settings(system: Launcher) -> None:
+    info = system.run_info()
+    envs = {name: psutil.Process(info["processes"][name]["pid"]).environ() for name in info["services"]}
+
+    for name, env in envs.items():
+        assert [k for k in env if k.endswith("_DATABASE_URL")] == [f"RADAR_{name.upper()}_DATABASE_URL"]
+        assert env["RADAR_CONSUMER_NAME"] == f"{name}-1"
+        assert env["OTEL_SERVICE_NAME"] == name
+        assert env["OTEL_RESOURCE_ATTRIBUTES"] == "test=e2e"
+        assert env["RADAR_REDIS_URL"] == info["redis_url"]
+        assert env["RADAR_ENV"] == "development"
+    assert len({env["RADAR_INTERNAL_TOKEN_SECRET"] for env in envs.values()}) == 1
+    assert envs["notifications"]["RADAR_SMTP_PORT"] == str(info["smtp"]["port"])
+    assert envs["catalog"]["RADAR_CATALOG_SEED"] == "munich"
+    for backend in ("catalog", "participation", "moderation", "notifications"):
+        assert envs["gateway"][f"RADAR_{backend.upper()}_URL"] == info["services"][backend]
+    assert envs["gateway"]["RADAR_SESSION_SECRET"]
+
+
+def test_run_starts_everything_and_stops_cleanly_on_sigterm(system: Launcher) -> None:
+    info = system.run_info()
+    assert info["status"] == "ready"
+    assert set(info["services"]) == {"catalog", "participation", "moderation", "notifications", "gateway"}
+    for url in [info["gateway_url"], *info["services"].values()]:
+        assert httpx.get(url + "/healthz", timeout=5).status_code == 200, url
+    recorded = [(p["pid"], p["created"]) for p in info["processes"].values()]
+    postmaster = psutil.Process(info["postgres_pid"])
+    postgres = [(p.pid, p.create_time()) for p in [postmaster, *postmaster.children(recursive=True)]]
+    assert "valkey" in info["processes"]
+
+    assert system.stop(timeout=30) == 0
+
+    assert "radar: stopped" in system.output
+    left = [pid for pid, created in recorded + postgres if alive(pid, created)]
+    assert left == [], f"still running: {left}"
+    assert processes_mentioning(system.data_dir) == []
+    assert not (system.data_dir / "run" / "radar.json").exists()
+
+
+def test_data_survives_a_restart(tmp_path: Path) -> None:
+    first = Launcher(tmp_path, free_port())
+    try:
+        first.wait_until_ready()
+        secrets_before = (tmp_path / "secrets.json").read_text()
+        assert "(shown only this once)" in first.output
+        assert first.stop() == 0
+    finally:
+        first.force_stop()
+
+    second = Launcher(tmp_path, free_port())
+    try:
+        second.wait_until_ready()
+        assert (tmp_path / "secrets.json").read_text() == secrets_before
+        assert "shown only this once" not in second.output
+        assert "the password printed at its first start" in second.output
+        eventually_ready(second.run_info()["gateway_url"] + "/readyz", timeout=5)
+        assert second.stop() == 0
+    finally:
+        second.force_stop()
+    assert (tmp_path / "secrets.json").stat().st_mode & 0o777 == 0o600
