@@ -14,6 +14,13 @@ $(STAMP): pyproject.toml $(addsuffix /pyproject.toml,$(PACKAGES))
 	$(BIN)/python -m pip install --quiet $(addprefix -e ,$(PACKAGES)) -e '.[dev]'
 	touch $(STAMP)
 
+AXE := tests/browser/node_modules/.installed
+
+# axe-core for the accessibility tests; without npm those tests skip and say why.
+$(AXE): tests/browser/package-lock.json
+	@if command -v npm >/dev/null; then cd tests/browser && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed; \
+	else echo "npm not found: the accessibility tests will be skipped"; fi
+
 install: $(STAMP)
 
 run: $(STAMP)
@@ -26,7 +33,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-test: lint typecheck
+test: lint typecheck $(AXE)
 	$(BIN)/python -m pytest
 
 unit: $(STAMP)
@@ -38,7 +45,7 @@ integration: $(STAMP)
 e2e: $(STAMP)
 	$(BIN)/python -m pytest -m e2e
 
-browser: $(STAMP)
+browser: $(STAMP) $(AXE)
 	$(BIN)/python -m pytest -m browser
 
 bench: $(STAMP)

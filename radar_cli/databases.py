@@ -86,10 +86,10 @@ class Databases:
 
 
 @contextmanager
-def gateway_database(data_dir: Path, env: Mapping[str, str]) -> Iterator[str]:
-    """The gateway database's URL, starting the embedded server for a moment if nobody runs it."""
+def service_database(data_dir: Path, env: Mapping[str, str], service: str) -> Iterator[str]:
+    """A service database's URL, starting the embedded server for a moment if nobody runs it."""
     if env.get("RADAR_DATABASE_ADMIN_URL"):
-        yield external_database_url(env, "gateway", data_dir / "secrets.json")
+        yield external_database_url(env, service, data_dir / "secrets.json")
         return
     pg = EmbeddedPostgres(data_dir)
     try:
@@ -98,12 +98,12 @@ def gateway_database(data_dir: Path, env: Mapping[str, str]) -> Iterator[str]:
         # a launcher runs the server: use it as it is
         if not pg.attach():
             raise RuntimeError(f"radar is starting on {data_dir}; try again in a moment") from None
-        yield pg.ensure_service_database("gateway")
+        yield pg.ensure_service_database(service)
         return
     try:
         pg.start()
         try:
-            yield pg.ensure_service_database("gateway")
+            yield pg.ensure_service_database(service)
         finally:
             pg.stop()
     finally:

@@ -111,15 +111,20 @@ class EmbeddedPostgres:
         shutil.chown(self.pgdata, PG_SYSTEM_USER, PG_SYSTEM_USER)
 
     def _run(self, *args: str) -> None:
-        subprocess.run(
+        result = subprocess.run(
             [str(self.bin / args[0]), *args[1:]],
-            check=True,
+            check=False,
             user=self.run_as,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
+            text=True,
             timeout=120,
             start_new_session=True,  # a terminal's Ctrl-C reaches the launcher, which stops us in order
         )
+        if result.returncode != 0:
+            raise RuntimeError(
+                f"{args[0]} failed with exit code {result.returncode}: {result.stderr.strip()}"
+            )
 
     def _superuser_password(self) -> str:
         return stored_secret(self.secrets_file, "postgres")

@@ -44,18 +44,35 @@ def _read_password() -> str:
 
 def staff_add(args: argparse.Namespace) -> int:
     """Create a staff account (or give an existing one this role and a new password)."""
-    from radar_cli.databases import gateway_database
+    from radar_cli.databases import service_database
     from radar_cli.staff import StaffError, add_staff_account, check_staff_account
 
     try:
         password = _read_password()
         check_staff_account(email=args.email, password=password, role=args.role)
-        with gateway_database(data_dir(), os.environ) as dsn:
+        with service_database(data_dir(), os.environ, "gateway") as dsn:
             created = add_staff_account(dsn, email=args.email, password=password, role=args.role)
     except (StaffError, ValueError, RuntimeError) as exc:
         return fail(str(exc))
     what = "created" if created else "updated (password replaced, role added)"
     print(f"radar: staff account {args.email} {what}; role {args.role}")
+    return 0
+
+
+def seed(args: argparse.Namespace) -> int:
+    """Load a data set into the catalog; measures whose slug exists already are kept as they are."""
+    from radar_catalog.seed import read_dataset, seed_database
+    from radar_cli.databases import service_database
+
+    try:
+        read_dataset(args.name)
+    except ValueError as exc:
+        return fail(str(exc))
+    with service_database(data_dir(), os.environ, "catalog") as dsn:
+        loaded = asyncio.run(seed_database(dsn, args.name))
+    print(f"radar: loaded {loaded} new measure(s) from the {args.name} data set")
+    if read_running(data_dir()) is None:
+        print("radar: their events wait in the catalog's outbox until the next `radar up`")
     return 0
 
 
@@ -113,7 +130,7 @@ def smtp_sink(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The command line: up, staff add, dlq list|replay, smtp-sink."""
+    """The command line: up, staff add, seed, dlq list|replay, smtp-sink."""
     parser = argparse.ArgumentParser(prog="radar", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -125,6 +142,10 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("email")
     add.add_argument("--role", required=True, choices=("editor", "moderator", "admin"))
     add.set_defaults(func=staff_add)
+
+    seed_parser = commands.add_parser("seed", help="load a data set into the catalog")
+    seed_parser.add_argument("name", nargs="?", default="munich", help="the data set (default: munich)")
+    seed_parser.set_defaults(func=seed)
 
     dlq_parser = commands.add_parser("dlq", help="dead letters")
     dlq_commands = dlq_parser.add_subparsers(dest="dlq_command", required=True)

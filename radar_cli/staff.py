@@ -15,10 +15,8 @@ class StaffError(Exception):
 
 def ensure_admin_login(dsn: str, env: Mapping[str, str]) -> str:
     """Make sure the admin account exists; return the line that tells the user how to log in."""
-    try:
-        from radar_gateway.accounts import AccountError, ensure_admin
-    except ImportError:  # a checkout without the gateway's accounts yet
-        return "no staff log-in: radar_gateway.accounts is missing"
+    from radar_gateway.accounts import AccountError, ensure_admin
+
     given = env.get("RADAR_ADMIN_PASSWORD")
     password = given or secrets.token_urlsafe(15)
     try:

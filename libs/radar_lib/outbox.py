@@ -17,6 +17,7 @@ import asyncpg
 from faststream.redis import RedisBroker
 
 from radar_lib.events import Event
+from radar_lib.tasks import cancel_and_wait
 from radar_lib.telemetry import capture_trace_context, continued_trace
 
 log = logging.getLogger(__name__)
@@ -65,10 +66,8 @@ class OutboxRelay:
         self._task = asyncio.create_task(self._run(), name="outbox-relay")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
-            self._task = None
+        await cancel_and_wait(self._task)
+        self._task = None
 
     def _on_notify(self, *_: Any) -> None:
         self._wake.set()
@@ -96,7 +95,8 @@ class OutboxRelay:
                 backoff = min(backoff * 2, 10.0)
                 continue
             try:
-                await asyncio.wait_for(self._wake.wait(), timeout=self._poll_seconds)
+                async with asyncio.timeout(self._poll_seconds):
+                    await self._wake.wait()
             except TimeoutError:
                 pass
             except asyncio.CancelledError:

@@ -11,21 +11,18 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from radar_lib.errors import RuleBroken
 from radar_lib.token import HEADER, InvalidToken, Principal, verify
 
 OPEN_PATHS = frozenset({"/healthz", "/readyz"})
 BODY_PARSE_ERROR = "There was an error parsing the body"  # FastAPI's detail when a body cannot be decoded
 
 
-class ApiError(Exception):
-    """A refusal with a stable error code: {"error": CODE, "message": ...}."""
+class ApiError(RuleBroken):
+    """A refusal raised in a route, status first: {"error": CODE, "message": ...}."""
 
     def __init__(self, status: int, code: str, message: str, **extra: Any) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-        self.extra = extra
+        super().__init__(code, message, status, **extra)
 
 
 def error_response(status: int, code: str, message: str, **extra: Any) -> JSONResponse:
@@ -46,8 +43,8 @@ _HTTP_CODES = {
 def install_error_handlers(app: FastAPI) -> None:
     """Every error leaves as {"error": CODE, "message": ...}; never a bare 500 for bad input."""
 
-    @app.exception_handler(ApiError)
-    async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
+    @app.exception_handler(RuleBroken)
+    async def _rule_broken(_: Request, exc: RuleBroken) -> JSONResponse:
         response = error_response(exc.status, exc.code, exc.message, **exc.extra)
         if "retry_after" in exc.extra:
             response.headers["Retry-After"] = str(exc.extra["retry_after"])

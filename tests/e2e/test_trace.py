@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import secrets
 import time
 from collections.abc import Iterator
@@ -12,7 +11,7 @@ import pytest
 
 from radar_cli.embedded import free_port
 from tests.e2e.otlp_sink import OtlpSink
-from tests.e2e.test_run_command import Launcher
+from tests.radar_process import Launcher
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
 ADMIN_PASSWORD = "trace-test-password-1"
@@ -22,16 +21,12 @@ ADMIN_PASSWORD = "trace-test-password-1"
 def traced_system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Launcher, OtlpSink]]:
     sink = OtlpSink()
     sink.start()
-    saved = {k: os.environ.get(k) for k in ("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_BSP_SCHEDULE_DELAY")}
-    os.environ.update(OTEL_EXPORTER_OTLP_ENDPOINT=sink.endpoint, OTEL_BSP_SCHEDULE_DELAY="200")
-    try:
-        launcher = Launcher(tmp_path_factory.mktemp("radar-traced"), free_port())
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    launcher = Launcher(
+        tmp_path_factory.mktemp("radar-traced"),
+        free_port(),
+        OTEL_EXPORTER_OTLP_ENDPOINT=sink.endpoint,
+        OTEL_BSP_SCHEDULE_DELAY="200",
+    )
     try:
         launcher.wait_until_ready()
         yield launcher, sink

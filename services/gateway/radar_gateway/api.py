@@ -48,7 +48,11 @@ ROUTES = [
     Route(re.compile(r"^/measures/[^/]+/comments$"), "participation", True),
     Route(re.compile(r"^/comments(/.*)?$"), "participation", True),
     Route(re.compile(r"^/moderation(/.*)?$"), "moderation", False),
-    Route(re.compile(r"^/(fields|core-areas|measures|changes|export)(/.*)?$"), "catalog", False),
+    Route(
+        re.compile(r"^/(fields|core-areas|measures|changes|export|principles|departments)(/.*)?$"),
+        "catalog",
+        False,
+    ),
 ]
 
 
@@ -120,7 +124,7 @@ def _client_key(request: Request, secret: str) -> str:
     return hmac.new(secret.encode(), address.encode(), hashlib.sha256).hexdigest()[:24]
 
 
-async def _limit_comments(request: Request, gw: Gateway, participant_id: uuid.UUID) -> None:
+async def limit_comments(request: Request, gw: Gateway, participant_id: uuid.UUID) -> None:
     s = gw.settings
     for key, limit in (
         (f"comments:p:{participant_id}", s.comments_per_window),
@@ -154,7 +158,7 @@ async def forward(path: str, request: Request) -> Response:
         if participant_id is not None:
             principal = Principal(kind="participant", id=participant_id)
             if request.method == "POST" and sub_path.endswith("/comments"):
-                await _limit_comments(request, gw, participant_id)
+                await limit_comments(request, gw, participant_id)
     else:
         session = await _staff_session(request, gw)
         if session is not None:

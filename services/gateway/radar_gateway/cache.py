@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from redis.asyncio import Redis
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from radar_lib.events import MeasureArchived, MeasurePublished, MeasureUpdated
+from radar_lib.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 MEASURE_STREAMS = [e.stream() for e in (MeasurePublished, MeasureUpdated, MeasureArchived)]
@@ -84,9 +86,8 @@ class CacheInvalidator:
         self._task = asyncio.create_task(self._run(), name="cache-invalidator")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
+        await cancel_and_wait(self._task)
+        self._task = None
 
     async def _newest_ids(self) -> dict[Any, Any]:
         # concrete ids, not "$": an event on one stream while we handle another is not missed
@@ -102,9 +103,11 @@ class CacheInvalidator:
             try:
                 if last_ids is None:
                     last_ids = await self._newest_ids()
-                replies = cast(Any, await self._redis.xread(last_ids, block=5000, count=100))
+                replies = cast(Any, await self._redis.xread(last_ids, block=1000, count=100))
             except asyncio.CancelledError:
                 raise
+            except RedisTimeoutError:
+                continue  # nothing arrived while we waited; the position still holds
             except Exception as exc:
                 log.warning("cache invalidation lost its stream (%s); emptying the cache", exc)
                 self._cache.clear()

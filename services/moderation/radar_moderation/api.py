@@ -11,9 +11,9 @@ from pydantic import BaseModel, ConfigDict
 from radar_lib.events import CommentApproved, CommentDecisionPayload, CommentRejected, utcnow
 from radar_lib.outbox import add_event
 from radar_lib.service import runtime_of
-from radar_lib.web import ApiError, require_role
+from radar_lib.web import require_role
 from radar_moderation import store
-from radar_moderation.domain import ModerationError, check_decision, ensure_decidable
+from radar_moderation.domain import check_decision, ensure_decidable
 
 router = APIRouter(prefix="/moderation")
 
@@ -53,44 +53,41 @@ async def decide(comment_id: uuid.UUID, body: DecisionIn, request: Request) -> d
     """Approve or reject a queued comment; the decision leaves through the outbox."""
     moderator = require_role(request, "moderator")
     runtime = runtime_of(request)
-    try:
-        decision = check_decision(decision=body.decision, reason_code=body.reason_code, note=body.note)
-        async with runtime.pool.acquire() as conn, conn.transaction():
-            item = await store.lock_item(conn, comment_id)
-            ensure_decidable(item["state"] if item else None)
-            assert item is not None
-            now = utcnow()
-            await store.record_decision(
-                conn,
-                comment_id=comment_id,
-                decision=decision.decision,
-                reason_code=decision.reason_code,
-                note=decision.note,
-                moderator_id=moderator.id,
-                decided_at=now,
-            )
-            await store.append_audit(
-                conn,
-                actor_id=moderator.id,
-                action=decision.decision,
-                comment_id=comment_id,
-                details={"reason_code": decision.reason_code, "note": decision.note},
-            )
-            event_type = CommentApproved if decision.decision == "approve" else CommentRejected
-            await add_event(
-                conn,
-                event_type.create(
-                    producer=runtime.settings.service_name,
-                    payload=CommentDecisionPayload(
-                        comment_id=comment_id,
-                        measure_id=item["measure_id"],
-                        decided_at=now,
-                        moderator_id=moderator.id,
-                        reason_code=decision.reason_code,
-                        note=decision.note,
-                    ),
+    decision = check_decision(decision=body.decision, reason_code=body.reason_code, note=body.note)
+    async with runtime.pool.acquire() as conn, conn.transaction():
+        item = await store.lock_item(conn, comment_id)
+        ensure_decidable(item["state"] if item else None)
+        assert item is not None
+        now = utcnow()
+        await store.record_decision(
+            conn,
+            comment_id=comment_id,
+            decision=decision.decision,
+            reason_code=decision.reason_code,
+            note=decision.note,
+            moderator_id=moderator.id,
+            decided_at=now,
+        )
+        await store.append_audit(
+            conn,
+            actor_id=moderator.id,
+            action=decision.decision,
+            comment_id=comment_id,
+            details={"reason_code": decision.reason_code, "note": decision.note},
+        )
+        event_type = CommentApproved if decision.decision == "approve" else CommentRejected
+        await add_event(
+            conn,
+            event_type.create(
+                producer=runtime.settings.service_name,
+                payload=CommentDecisionPayload(
+                    comment_id=comment_id,
+                    measure_id=item["measure_id"],
+                    decided_at=now,
+                    moderator_id=moderator.id,
+                    reason_code=decision.reason_code,
+                    note=decision.note,
                 ),
-            )
-    except ModerationError as exc:
-        raise ApiError(exc.status, exc.code, exc.message) from exc
+            ),
+        )
     return {"comment_id": str(comment_id), "decision": decision.decision, "decided_at": now.isoformat()}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from radar_lib.errors import RuleBroken
+
 # Reasons a comment may be rejected for, from the published netiquette.
 NETIQUETTE_REASONS = {
     "INSULT": "Beleidigung oder persönlicher Angriff",
@@ -17,14 +19,8 @@ DECISIONS = ("approve", "reject")
 NOTE_MAX_LENGTH = 1000
 
 
-class ModerationError(Exception):
-    """A rule was broken; `code` is the stable error code the API returns."""
-
-    def __init__(self, code: str, message: str, status: int = 422) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.status = status
+class ModerationError(RuleBroken):
+    """A rule of this service was broken."""
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from radar_lib.service import runtime_of
 from radar_lib.web import ApiError, principal
 from radar_participation import store
 from radar_participation.config import ParticipationSettings
-from radar_participation.domain import ParticipationError, clean_comment_body, ensure_open_for_comments
+from radar_participation.domain import clean_comment_body, ensure_open_for_comments
 
 router = APIRouter()
 
@@ -23,10 +23,6 @@ router = APIRouter()
 class NewComment(BaseModel):
     model_config = ConfigDict(extra="forbid")
     body: str
-
-
-def _refuse(exc: ParticipationError) -> ApiError:
-    return ApiError(exc.status, exc.code, exc.message)
 
 
 @router.post("/measures/{measure_ref}/comments", status_code=202)
@@ -37,11 +33,8 @@ async def submit_comment(measure_ref: str, new: NewComment, request: Request) ->
         raise ApiError(401, "PARTICIPANT_REQUIRED", "Comments need a participant identity.")
     runtime = runtime_of(request)
     settings: ParticipationSettings = runtime.settings
-    try:
-        body = clean_comment_body(new.body, max_length=settings.comment_max_length)
-        measure = ensure_open_for_comments(await store.find_measure(runtime.pool, measure_ref))
-    except ParticipationError as exc:
-        raise _refuse(exc) from exc
+    body = clean_comment_body(new.body, max_length=settings.comment_max_length)
+    measure = ensure_open_for_comments(await store.find_measure(runtime.pool, measure_ref))
     comment_id, now = uuid.uuid4(), utcnow()
     async with runtime.pool.acquire() as conn, conn.transaction():
         await store.insert_comment(

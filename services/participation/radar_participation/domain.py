@@ -5,17 +5,13 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+from radar_lib.errors import RuleBroken
+
 ALLOWED_CONTROL = {"\n", "\t"}
 
 
-class ParticipationError(Exception):
-    """A rule was broken; `code` is the stable error code the API returns."""
-
-    def __init__(self, code: str, message: str, status: int = 422) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.status = status
+class ParticipationError(RuleBroken):
+    """A rule of this service was broken."""
 
 
 def clean_comment_body(body: str, *, max_length: int) -> str:

@@ -37,6 +37,14 @@ class MeasureForm:
     slug: str = ""
     expected_version: int | None = None
     errors: dict[str, str] = field(default_factory=dict)  # form field (or "" for the form) -> error code
+    typed: dict[str, str] = field(default_factory=dict)  # numbers as typed, shown again when refused
+
+    def shown(self, name: str) -> str:
+        """A number field's text: as typed, or the current value."""
+        if name in self.typed:
+            return self.typed[name]
+        value = self.values.get(name)
+        return "" if value is None else str(value)
 
     def payload(self) -> dict[str, Any]:
         """The catalog's JSON for this form."""
@@ -49,13 +57,16 @@ class MeasureForm:
         self.errors[ERROR_FIELDS.get(code, "")] = code
 
 
-def _year(text: str, form: MeasureForm, name: str) -> int | None:
-    if not text.strip():
+def _number(posted: FormData, form: MeasureForm, name: str, *, code: str) -> int | None:
+    text = str(posted.get(name, "")).strip()
+    form.typed[name] = text
+    if not text:
         return None
-    if not text.strip().isdigit():
-        form.refuse("PERIOD_INVALID")
+    digits = text.rstrip("%").strip() if name == "progress" else text
+    if not digits.isdigit():
+        form.refuse(code)
         return None
-    return int(text)
+    return int(digits)
 
 
 def from_measure(measure: Mapping[str, Any]) -> MeasureForm:
@@ -70,7 +81,7 @@ def from_measure(measure: Mapping[str, Any]) -> MeasureForm:
 
 def read_form(posted: FormData, *, goals_by_field: Mapping[str, Sequence[str]]) -> MeasureForm:
     """The posted form; checks only what the catalog cannot see (numbers that are not numbers)."""
-    text = {name: str(posted.get(name, "")) for name in (*TEXTS, "field", "status", "lead", "progress")}
+    text = {name: str(posted.get(name, "")) for name in (*TEXTS, "field", "status", "lead")}
     form = MeasureForm(
         values={},
         change_note=str(posted.get("change_note", "")).strip(),
@@ -83,9 +94,9 @@ def read_form(posted: FormData, *, goals_by_field: Mapping[str, Sequence[str]]) 
         "description": text["description"],
         "field": chosen_field,
         "status": text["status"] or "unbekannt",
-        "start_year": _year(str(posted.get("start_year", "")), form, "start_year"),
-        "end_year": _year(str(posted.get("end_year", "")), form, "end_year"),
-        "progress": None,
+        "start_year": _number(posted, form, "start_year", code="PERIOD_INVALID"),
+        "end_year": _number(posted, form, "end_year", code="PERIOD_INVALID"),
+        "progress": _number(posted, form, "progress", code="PROGRESS_OUT_OF_RANGE"),
         "lead": text["lead"] or None,
         "principles": [str(p) for p in posted.getlist("principles")],
         # goals come as field/goal, so that only the goals of the chosen field are sent
@@ -96,12 +107,6 @@ def read_form(posted: FormData, *, goals_by_field: Mapping[str, Sequence[str]]) 
             and str(g).split("/", 1)[1] in goals_by_field.get(chosen_field, ())
         ],
     }
-    progress = text["progress"].strip().rstrip("%").strip()
-    if progress:
-        if progress.isdigit():
-            form.values["progress"] = int(progress)
-        else:
-            form.refuse("PROGRESS_OUT_OF_RANGE")
     version = str(posted.get("expected_version", ""))
     form.expected_version = int(version) if version.isdigit() else None
     return form

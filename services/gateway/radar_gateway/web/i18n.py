@@ -40,7 +40,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "status.eingestellt": ("Eingestellt", "Discontinued"),
     "status.unbekannt": ("Status unbekannt", "Status unknown"),
     # the radar page
-    "radar.heading": ("Digitalisierungsradar", "Digitalisation radar"),
+    "radar.heading": (
+        "Digitalisierungs\u00adradar",
+        "Digitalisation radar",
+    ),  # soft hyphen for narrow screens
     "radar.intro": (
         "Jeder Punkt ist eine Maßnahme der Digitalisierungsstrategie. Die Segmente sind die "
         "Handlungsfelder, die Ringe zeigen den Stand der Umsetzung.",

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from radar_gateway.api import _limit_comments
+from radar_gateway.api import limit_comments
 from radar_gateway.context import gateway_of
 from radar_gateway.identity import PARTICIPANT_COOKIE, read_participant, sign_participant
 from radar_gateway.web.problems import PageProblem
 from radar_gateway.web.render import Page, page_of, redirect, render
-from radar_gateway.web.services import ServiceError, all_measures, call, vocabulary
+from radar_gateway.web.services import ServiceError, all_measures, call, together, vocabulary
 from radar_gateway.web.views import (
     group_measures,
     history_lines,
@@ -36,8 +35,11 @@ async def radar_page(page: PageDep) -> Response:
     """The radar with its legend, the filter form and the same measures as a list."""
     request = page.request
     filters = read_filters(request.query_params)
-    fields, areas, everything = await asyncio.gather(
-        call(request, "catalog", "/fields"), call(request, "catalog", "/core-areas"), all_measures(request)
+    fields, areas, everything, known = await together(
+        call(request, "catalog", "/fields"),
+        call(request, "catalog", "/core-areas"),
+        all_measures(request),
+        vocabulary(request),
     )
     filter_error = None
     shown = everything
@@ -60,7 +62,7 @@ async def radar_page(page: PageDep) -> Response:
         groups=group_measures(fields["items"], areas["items"], shown),
         core_areas=areas["items"],
         radar=radar_svg(fields=fields["items"], core_areas=areas["items"], measures=shown, t=page.t),
-        vocabulary=await vocabulary(request, everything),
+        vocabulary=known,
         years=year_options(everything),
         period=period,
     )
@@ -69,12 +71,14 @@ async def radar_page(page: PageDep) -> Response:
 @router.get("/felder/{slug}")
 async def field_page(slug: str, page: PageDep) -> Response:
     """A field of action: introduction, quote, media, goals, counts per status and all its measures."""
-    found, measures = await asyncio.gather(
-        call(page.request, "catalog", f"/fields/{slug}"), all_measures(page.request, {"field": slug})
+    found, measures, areas = await together(
+        call(page.request, "catalog", f"/fields/{slug}"),
+        all_measures(page.request, {"field": slug}),
+        call(page.request, "catalog", "/core-areas"),
     )
-    return render(
-        page, "field.html", field=found, measures=sorted(measures, key=measure_order), period=period
-    )
+    area = next((a for a in areas["items"] if a["slug"] == found.get("core_area")), None)
+    ordered = sorted(measures, key=measure_order)
+    return render(page, "field.html", field=found, core_area=area, measures=ordered, period=period)
 
 
 @router.get("/kernbereiche/{slug}")
@@ -98,17 +102,23 @@ async def _comments(request: Request, slug: str) -> list[dict[str, Any]] | None:
 
 async def _measure_page(page: Page, slug: str, *, status: int = 200, **form: Any) -> Response:
     request = page.request
-    measure, history, comments = await asyncio.gather(
+    measure, history, comments, fields, known = await together(
         call(request, "catalog", f"/measures/{slug}"),
         call(request, "catalog", f"/measures/{slug}/history"),
         _comments(request, slug),
+        call(request, "catalog", "/fields"),
+        vocabulary(request),
     )
-    field = await call(request, "catalog", f"/fields/{measure['field']['slug']}")
-    names = {g["slug"]: g["title"] for g in field["goals"]}
-    names |= {p["slug"]: p["name"] for p in measure["principles"]}
-    names[field["slug"]] = field["name"]
-    if measure["lead"]:
-        names[measure["lead"]["code"]] = measure["lead"]["name"]
+    # names for the slugs and codes a change history holds
+    names = {f["slug"]: f["name"] for f in fields["items"]}
+    names |= {
+        g["slug"]: g["title"]
+        for f in fields["items"]
+        if f["slug"] == measure["field"]["slug"]
+        for g in f["goals"]
+    }
+    names |= {p["slug"]: p["name"] for p in known.principles}
+    names |= {d["code"]: f"{d['name']} ({d['code']})" for d in known.departments}
     changes = [(c, history_lines(c, t=page.t, names=names)) for c in history["items"]]
     context = {"comment_text": "", "comment_error": None} | form
     return render(
@@ -141,7 +151,7 @@ async def submit_comment(slug: str, page: PageDep) -> Response:
     known = read_participant(request.cookies.get(PARTICIPANT_COOKIE), secret=gw.settings.session_secret)
     participant_id = known or uuid.uuid4()
     try:
-        await _limit_comments(request, gw, participant_id)
+        await limit_comments(request, gw, participant_id)
         await call(
             request,
             "participation",

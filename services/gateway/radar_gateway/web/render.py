@@ -25,6 +25,7 @@ from radar_gateway.web.radar_svg import status_symbol
 
 STATIC = Path(__file__).parent / "static"
 FORM_COOKIE = "radar_form"
+DATA_LANGUAGE = "de"  # the language the catalog's texts and the comments are written in
 NOTICES = {  # ?hinweis=... after a redirect: a fixed key picks a fixed text
     "kommentar": "notice.comment_pending",
     "angemeldet": "notice.logged_in",
@@ -111,6 +112,11 @@ class Page:
             params.pop(k, None)
         query = urlencode(params)
         return self.request.url.path + (f"?{query}" if query else "")
+
+    @property
+    def data_lang(self) -> Markup:
+        """` lang="de"` on catalog and participant texts when the page is not German (they are)."""
+        return Markup("") if self.lang == DATA_LANGUAGE else Markup(f' lang="{DATA_LANGUAGE}"')  # noqa: S704
 
     def error_text(self, code: str) -> str:
         """What an error code means, in the page's language."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Coroutine
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -33,6 +34,16 @@ class ServiceError(Exception):
         self.code = code
         self.message = message
         self.details = details or []
+
+
+async def together(*calls: Coroutine[Any, Any, Any]) -> list[Any]:
+    """The answers of several calls made at once; the first failure cancels the others and is raised."""
+    try:
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(c) for c in calls]
+    except BaseExceptionGroup as failed:
+        raise failed.exceptions[0] from None
+    return [t.result() for t in tasks]
 
 
 def encode_query(query: Query | None) -> str:
@@ -121,29 +132,10 @@ class Vocabulary:
     principles: list[dict[str, str]]  # [{slug, name}]
     departments: list[dict[str, str]]  # [{code, name}]
 
-    def principle_name(self, slug: str) -> str:
-        return next((p["name"] for p in self.principles if p["slug"] == slug), slug)
 
-
-async def _listed(request: Request, path: str) -> list[dict[str, str]] | None:
-    try:
-        answer = await call(request, "catalog", path)
-    except ServiceError as exc:
-        if exc.status == 404:
-            return None
-        raise
-    return list(answer["items"])
-
-
-async def vocabulary(request: Request, measures: list[dict[str, Any]]) -> Vocabulary:
-    """Principles and departments from the catalog's lists; where it has none, those the measures use."""
-    principles, departments = await asyncio.gather(
-        _listed(request, "/principles"), _listed(request, "/departments")
+async def vocabulary(request: Request) -> Vocabulary:
+    """The principles and departments the catalog knows, in its order."""
+    principles, departments = await together(
+        call(request, "catalog", "/principles"), call(request, "catalog", "/departments")
     )
-    if principles is None:
-        seen = {p["slug"]: p for m in measures for p in m.get("principles", [])}
-        principles = sorted(seen.values(), key=lambda p: p["name"].casefold())
-    if departments is None:
-        leads = {m["lead"]["code"]: m["lead"] for m in measures if m.get("lead")}
-        departments = sorted(leads.values(), key=lambda d: d["code"])
-    return Vocabulary(principles=principles, departments=departments)
+    return Vocabulary(principles=list(principles["items"]), departments=list(departments["items"]))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
@@ -22,7 +21,7 @@ from radar_gateway.sessions import (
 from radar_gateway.web.editor_form import MeasureForm, from_measure, read_form
 from radar_gateway.web.problems import LoginRequired, PageProblem
 from radar_gateway.web.render import Page, is_local_path, page_of, redirect, render
-from radar_gateway.web.services import ServiceError, all_measures, call, vocabulary
+from radar_gateway.web.services import ServiceError, all_measures, call, together, vocabulary
 from radar_lib.token import Principal
 
 router = APIRouter(include_in_schema=False)
@@ -130,17 +129,9 @@ async def editor_home(page: PageDep) -> Response:
 async def _form_page(
     page: Page, form: MeasureForm, *, measure: dict[str, Any] | None, status: int = 200
 ) -> Response:
-    request = page.request
-    fields, everything = await asyncio.gather(call(request, "catalog", "/fields"), all_measures(request))
-    return render(
-        page,
-        "editor_form.html",
-        status=status,
-        form=form,
-        measure=measure,
-        fields=fields["items"],
-        vocabulary=await vocabulary(request, everything),
-    )
+    fields, known = await together(call(page.request, "catalog", "/fields"), vocabulary(page.request))
+    context = {"form": form, "measure": measure, "fields": fields["items"], "vocabulary": known}
+    return render(page, "editor_form.html", status=status, **context)
 
 
 async def _goals_by_field(page: Page) -> dict[str, list[str]]:

@@ -1,0 +1,1 @@
+"""SQL of the catalog service, one function per query."""

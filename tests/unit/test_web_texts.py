@@ -1,0 +1,48 @@
+"""Every text the web pages show exists in German and in English."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from radar_gateway.web import editor_form
+from radar_gateway.web.i18n import TEXTS, translator
+from radar_gateway.web.radar_layout import RING_ORDER
+from radar_gateway.web.render import NOTICES
+
+pytestmark = pytest.mark.unit
+WEB = Path(editor_form.__file__).parent
+LITERAL_KEY = re.compile(r"""\bt\(\s*["']([a-z_]+\.[a-zA-Z0-9_.]+)["']""")
+
+
+def used_keys() -> set[str]:
+    sources = [*WEB.glob("templates/*.html"), *WEB.glob("*.py")]
+    keys = {k for path in sources for k in LITERAL_KEY.findall(path.read_text(encoding="utf-8"))}
+    keys |= {f"status.{s}" for s in RING_ORDER}
+    keys |= {f"history.{kind}" for kind in ("published", "updated", "archived")}
+    keys |= {f"media.{kind}" for kind in ("video", "blog", "link")}
+    keys |= {f"err.{code}" for code in editor_form.ERROR_FIELDS}
+    keys |= {f"form.{name}" for name in ("title", "summary", "description", "field", "goals", "status",
+                                         "start_year", "end_year", "progress", "lead", "principles", "links",
+                                         "unsure")}  # fmt: skip
+    return keys | set(NOTICES.values())
+
+
+def test_every_text_the_pages_use_is_in_the_table() -> None:
+    missing = sorted(used_keys() - set(TEXTS))
+    assert missing == []
+
+
+def test_every_text_has_a_german_and_an_english_version() -> None:
+    empty = [key for key, (de, en) in TEXTS.items() if not de.strip() or not en.strip()]
+    assert empty == []
+
+
+def test_an_unknown_key_shows_itself_and_one_takes_the_singular() -> None:
+    t = translator("de")
+    assert t("no.such.key") == "no.such.key"
+    assert t("radar.count_all", n=1) == "1 Maßnahme"
+    assert t("radar.count_all", n=3) == "3 Maßnahmen"
+    assert translator("en")("radar.count_all", n=3) == "3 measures"
