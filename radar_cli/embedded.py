@@ -105,7 +105,9 @@ class EmbeddedPostgres:
         )
 
         ensure_user_exists(PG_SYSTEM_USER)
+        # the unprivileged user must reach both its data and the binaries inside our venv
         ensure_prefix_permissions(self.pgdata)
+        ensure_prefix_permissions(self.bin)
         ensure_folder_permissions(self.bin, 0o555)
         ensure_folder_permissions(self.bin.parent / "lib", 0o444)
         shutil.chown(self.pgdata, PG_SYSTEM_USER, PG_SYSTEM_USER)
