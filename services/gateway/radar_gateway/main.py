@@ -14,6 +14,7 @@ from radar_gateway.cache import CacheInvalidator, PublicReadCache
 from radar_gateway.config import GatewaySettings
 from radar_gateway.context import Gateway
 from radar_gateway.forward import Forwarder
+from radar_gateway.openapi import router as openapi_router
 from radar_gateway.security import BodyLimit, SecurityHeaders
 from radar_gateway.web import install_web
 from radar_lib.service import health_router, running
@@ -54,9 +55,17 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
                 await invalidator.stop()
                 await forwarder.stop()
 
-    app = FastAPI(title="Digitalisierungsradar", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app = FastAPI(
+        title="Digitalisierungsradar",
+        version="1",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
     install_error_handlers(app)
     app.include_router(health_router())
+    app.include_router(openapi_router)
     app.include_router(router)
     install_web(app)  # the web pages, their static files and HTML error pages
     app.add_middleware(BodyLimit, max_bytes=s.max_body_bytes)
