@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+from typing import ClassVar
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -33,14 +34,17 @@ class ServiceSettings(BaseSettings):
     outbox_poll_seconds: float = 1.0
     db_pool_max: int = 10
 
+    SECRET_FIELDS: ClassVar[tuple[str, ...]] = ("internal_token_secret",)
+
     @property
     def is_development(self) -> bool:
         return self.env == "development"
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> ServiceSettings:
-        if not self.is_development and self.internal_token_secret in ("", DEV_SECRET):
-            raise ValueError("RADAR_INTERNAL_TOKEN_SECRET must be set outside development")
+        for name in self.SECRET_FIELDS:
+            if not self.is_development and getattr(self, name) in ("", DEV_SECRET):
+                raise ValueError(f"RADAR_{name.upper()} must be set outside development")
         if not self.database_url:
             raise ValueError(f"the database URL of {self.service_name} is not set")
         return self

@@ -1,6 +1,8 @@
 """Settings of the gateway."""
 
-from pydantic import AliasChoices, Field, model_validator
+from typing import ClassVar
+
+from pydantic import AliasChoices, Field
 
 from radar_lib.settings import DEV_SECRET, ServiceSettings
 
@@ -24,12 +26,8 @@ class GatewaySettings(ServiceSettings):
     comment_window_seconds: int = 600
     forward_timeout_seconds: float = 10.0
 
+    SECRET_FIELDS: ClassVar[tuple[str, ...]] = ("internal_token_secret", "session_secret")
+
     @property
     def secure_cookies(self) -> bool:
         return not self.is_development
-
-    @model_validator(mode="after")
-    def _refuse_placeholder_session_secret(self) -> "GatewaySettings":
-        if not self.is_development and self.session_secret in ("", DEV_SECRET):
-            raise ValueError("RADAR_SESSION_SECRET must be set outside development")
-        return self
