@@ -100,28 +100,52 @@ async def revise_measure(
         row = await _editable(conn, ref=ref, expected_version=expected_version)
         note = clean_change_note(change_note)
         state, changes = revise(store.state_of(row), patch, vocabulary=await vocabulary(conn))
-        version, now = row["version"] + 1, utcnow()
-        await store.update_measure(
-            conn, measure_id=row["measure_id"], state=state, version=version, archived=False, now=now
-        )
-        await store.insert_change(
+        snapshot = await _write_next_version(
             conn,
-            measure_id=row["measure_id"],
-            version=version,
+            row=row,
+            state=state,
+            archived=False,
             kind="updated",
             changes=changes,
-            change_note=note,
-            changed_by=actor,
-            changed_at=now,
-        )
-        snapshot = _snapshot(
-            measure_id=row["measure_id"], version=version, slug=row["slug"], state=state, archived=False
+            note=note,
+            actor=actor,
         )
         payload = MeasureUpdatedPayload.model_validate(
             {**snapshot, "changes": changes, "change_note": note, "changed_by": actor}
         )
         await add_event(conn, MeasureUpdated.create(producer=PRODUCER, payload=payload))
     return row["measure_id"]
+
+
+async def _write_next_version(
+    conn: asyncpg.Connection,
+    *,
+    row: asyncpg.Record,
+    state: MeasureState,
+    archived: bool,
+    kind: str,
+    changes: list[dict[str, Any]],
+    note: str,
+    actor: str,
+) -> dict[str, Any]:
+    """Store the measure's next version and its history row; return the event snapshot."""
+    version, now = row["version"] + 1, utcnow()
+    await store.update_measure(
+        conn, measure_id=row["measure_id"], state=state, version=version, archived=archived, now=now
+    )
+    await store.insert_change(
+        conn,
+        measure_id=row["measure_id"],
+        version=version,
+        kind=kind,
+        changes=changes,
+        change_note=note,
+        changed_by=actor,
+        changed_at=now,
+    )
+    return _snapshot(
+        measure_id=row["measure_id"], version=version, slug=row["slug"], state=state, archived=archived
+    )
 
 
 async def archive_measure(
@@ -136,24 +160,11 @@ async def archive_measure(
     async with conn.transaction():
         row = await _editable(conn, ref=ref, expected_version=expected_version)
         note = clean_change_note(change_note)
-        state, version, now = store.state_of(row), row["version"] + 1, utcnow()
-        await store.update_measure(
-            conn, measure_id=row["measure_id"], state=state, version=version, archived=True, now=now
-        )
         changes = [{"field": "archived", "old": False, "new": True}]
-        await store.insert_change(
-            conn,
-            measure_id=row["measure_id"],
-            version=version,
-            kind="archived",
-            changes=changes,
-            change_note=note,
-            changed_by=actor,
-            changed_at=now,
-        )
-        snapshot = _snapshot(
-            measure_id=row["measure_id"], version=version, slug=row["slug"], state=state, archived=True
-        )
+        snapshot = await _write_next_version(
+            conn, row=row, state=store.state_of(row), archived=True, kind="archived", changes=changes,
+            note=note, actor=actor,
+        )  # fmt: skip
         payload = MeasureSnapshot.model_validate({**snapshot, "change_note": note, "changed_by": actor})
         await add_event(conn, MeasureArchived.create(producer=PRODUCER, payload=payload))
     return row["measure_id"]
