@@ -1,4 +1,4 @@
-"""The runtime of one service process: its pool, broker, consumer group, outbox relay and app."""
+"""The runtime of one service process: pool, broker, supervised tasks (consumers, relay, retention), app."""
 
 from __future__ import annotations
 
@@ -18,9 +18,13 @@ from redis.asyncio import Redis
 
 from radar_lib.consumer import EventConsumer
 from radar_lib.db import create_pool, migrate
+from radar_lib.events import Event
+from radar_lib.failures import is_transient
 from radar_lib.outbox import OutboxRelay
 from radar_lib.settings import ServiceSettings
+from radar_lib.supervisor import Supervisor
 from radar_lib.telemetry import setup_tracing, shutdown_tracing
+from radar_lib.trimmer import delete_published_rows, trim_streams
 from radar_lib.web import InternalTokenGate, install_error_handlers
 
 log = logging.getLogger(__name__)
@@ -36,10 +40,17 @@ class Runtime:
     broker: RedisBroker
     consumer: EventConsumer
     relay: OutboxRelay
+    supervisor: Supervisor
+    publishes: tuple[type[Event], ...] = ()
 
 
 RegisterConsumers = Callable[[EventConsumer, ServiceSettings], None]
 StartHook = Callable[[Runtime], Awaitable[None]]
+
+
+def redis_client(url: str) -> Redis:
+    """A client that gives up on a dead connection in seconds instead of hanging."""
+    return Redis.from_url(url, socket_connect_timeout=3, socket_timeout=10, health_check_interval=15)
 
 
 @asynccontextmanager
@@ -48,53 +59,75 @@ async def running(
     *,
     migrations: Path,
     register_consumers: RegisterConsumers | None = None,
+    publishes: Sequence[type[Event]] = (),
     on_start: StartHook | None = None,
 ) -> AsyncIterator[Runtime]:
-    """Migrate, connect, start consuming and relaying; stop all of it on exit."""
+    """Migrate, connect, start the supervised tasks: consumers, relay, trimmer; stop all on exit."""
     provider = setup_tracing(settings.service_name)
     await migrate(settings.database_url, service_migrations=migrations)
     pool = await create_pool(settings.database_url, max_size=settings.db_pool_max)
-    redis = Redis.from_url(settings.redis_url)
+    redis = redis_client(settings.redis_url)
     broker = RedisBroker(
         settings.redis_url,
+        socket_connect_timeout=3,
+        socket_timeout=10,
         middlewares=[RedisTelemetryMiddleware(tracer_provider=provider)],
         logger=logging.getLogger(f"radar.{settings.service_name}.broker"),
     )
     consumer = EventConsumer(
-        broker=broker,
         redis=redis,
         pool=pool,
         group=settings.service_name,
         consumer_name=settings.consumer_name,
         max_deliveries=settings.max_deliveries,
         claim_idle_ms=settings.claim_idle_ms,
+        not_yet_limit_seconds=settings.not_yet_limit_seconds,
+        consumer_idle_remove_ms=settings.consumer_idle_remove_ms,
     )
     if register_consumers is not None:
         register_consumers(consumer, settings)
     relay = OutboxRelay(
         pool=pool,
         broker=broker,
-        stream_maxlen=settings.stream_maxlen,
+        redis=redis,
+        dsn=settings.database_url,
         poll_seconds=settings.outbox_poll_seconds,
     )
-    runtime = Runtime(settings, pool, redis, broker, consumer, relay)
+    supervisor = Supervisor()
+    runtime = Runtime(settings, pool, redis, broker, consumer, relay, supervisor, tuple(publishes))
     try:
-        await consumer.ensure_groups()
-        await broker.start()
-        await relay.start()
+        await broker.connect()
+        supervisor.start("outbox-relay", relay.run)
+        consumer.start(supervisor)
+        supervisor.start("retention", lambda: keep_retention(runtime))
         if on_start is not None:
             await on_start(runtime)
         yield runtime
     finally:
-        await relay.stop()
+        await supervisor.stop()
         await broker.stop()
         await redis.aclose()
         await pool.close()
         shutdown_tracing()
 
 
+async def keep_retention(runtime: Runtime) -> None:
+    """Trim the streams this service writes and its published outbox rows, every so often."""
+    s = runtime.settings
+    streams = [event.stream() for event in runtime.publishes]
+    while True:
+        try:
+            await trim_streams(runtime.redis, streams, keep=s.stream_keep, lag_alarm=s.stream_lag_alarm)
+            await delete_published_rows(runtime.pool, older_than_seconds=s.outbox_keep_seconds)
+        except Exception as exc:
+            if not is_transient(exc):
+                raise
+            log.warning("retention: %s; trying again later", exc)
+        await asyncio.sleep(s.trim_interval_seconds)
+
+
 def health_router() -> APIRouter:
-    """/healthz answers while the process lives; /readyz when its database and Redis answer."""
+    """/healthz answers while the process lives; /readyz when its database, Redis and tasks do."""
     router = APIRouter()
 
     @router.get("/healthz", include_in_schema=False)
@@ -117,8 +150,10 @@ def health_router() -> APIRouter:
             checks["redis"] = "ok"
         except Exception as exc:
             checks["redis"] = f"unavailable: {type(exc).__name__}"
-        ready = all(v == "ok" for v in checks.values())
-        return JSONResponse({"status": "ready" if ready else "unready", **checks}, 200 if ready else 503)
+        tasks = runtime.supervisor.report()
+        ready = all(v == "ok" for v in checks.values()) and runtime.supervisor.all_running()
+        body = {"status": "ready" if ready else "unready", **checks, "tasks": tasks}
+        return JSONResponse(body, 200 if ready else 503)
 
     return router
 
@@ -130,6 +165,7 @@ def create_service_app(
     migrations: Path,
     routers: Sequence[APIRouter],
     register_consumers: RegisterConsumers | None = None,
+    publishes: Sequence[type[Event]] = (),
     on_start: StartHook | None = None,
 ) -> FastAPI:
     """A service's FastAPI app: internal-token gate, error bodies, health, tracing, lifespan."""
@@ -137,7 +173,11 @@ def create_service_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with running(
-            settings, migrations=migrations, register_consumers=register_consumers, on_start=on_start
+            settings,
+            migrations=migrations,
+            register_consumers=register_consumers,
+            publishes=publishes,
+            on_start=on_start,
         ) as runtime:
             app.state.runtime = runtime
             yield

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import socket
 from typing import ClassVar
 
@@ -13,8 +12,11 @@ DEV_SECRET = "development-only-secret-change-me"  # noqa: S105 - refused outside
 
 
 def default_consumer_name() -> str:
-    """One consumer name per process: host and pid."""
-    return f"{socket.gethostname()}-{os.getpid()}"
+    """A name that stays with the replica across restarts (its host name, the pod's in Kubernetes).
+
+    A restarted process takes over its own pending entries at once under the same name.
+    """
+    return socket.gethostname()
 
 
 class ServiceSettings(BaseSettings):
@@ -28,9 +30,14 @@ class ServiceSettings(BaseSettings):
     redis_url: str = "redis://127.0.0.1:6379/0"
     internal_token_secret: str = DEV_SECRET
     consumer_name: str = Field(default_factory=default_consumer_name)
-    stream_maxlen: int = 100_000
-    max_deliveries: int = 5
-    claim_idle_ms: int = 30_000
+    max_deliveries: int = 5  # counted attempts before an entry is dead-lettered
+    claim_idle_ms: int = 30_000  # idle bound after which another consumer takes an entry over
+    not_yet_limit_seconds: float = 86_400.0  # how long "not yet" is believed before it counts
+    consumer_idle_remove_ms: int = 3_600_000  # consumers idle this long with nothing pending go
+    stream_keep: int = 10_000  # acknowledged entries kept per stream, newest first
+    stream_lag_alarm: int = 50_000  # a group further behind than this is logged as an error
+    trim_interval_seconds: float = 60.0
+    outbox_keep_seconds: float = 86_400.0  # published outbox rows are deleted after this
     outbox_poll_seconds: float = 1.0
     db_pool_max: int = 10
 

@@ -16,6 +16,7 @@ from radar_lib.events import CommentSubmitted
 from radar_lib.outbox import OutboxRelay, add_event, pending_count
 from radar_lib.service import running
 from radar_lib.settings import ServiceSettings
+from radar_lib.supervisor import Supervisor
 from tests.conftest import TOKEN_SECRET
 from tests.integration.helpers import eventually
 from tests.integration.test_event_machinery import submitted
@@ -90,10 +91,14 @@ async def test_several_relays_of_one_service_publish_each_row_once(
     events = [submitted() for _ in range(300)]
     async with running(settings(new_database("outbox"), redis_url), migrations=tmp_path) as rt:
         extra = [
-            OutboxRelay(pool=rt.pool, broker=rt.broker, stream_maxlen=10_000, batch_size=7) for _ in range(3)
+            OutboxRelay(
+                pool=rt.pool, broker=rt.broker, redis=rt.redis, dsn=rt.settings.database_url, batch_size=7
+            )
+            for _ in range(3)
         ]
-        for relay in extra:
-            await relay.start()
+        supervisor = Supervisor()
+        for n, relay in enumerate(extra):
+            supervisor.start(f"extra-relay-{n}", relay.run)
         try:
             for chunk in range(0, 300, 20):
                 async with rt.pool.acquire() as conn, conn.transaction():
@@ -109,8 +114,7 @@ async def test_several_relays_of_one_service_publish_each_row_once(
             assert sorted(ids) == sorted(str(e.event_id) for e in events)
             assert sum(r.published for r in extra) > 0, "the extra relays took part"
         finally:
-            for relay in extra:
-                await relay.stop()
+            await supervisor.stop()
 
 
 async def test_trace_context_of_the_writer_travels_with_the_event(

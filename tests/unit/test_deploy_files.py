@@ -66,7 +66,6 @@ def containers(deployment: dict[str, Any]) -> list[dict[str, Any]]:
 
 def consumed_streams(service: str) -> set[str]:
     """The streams a service's consumer group reads, as its own `register` subscribes them."""
-    from faststream.redis import RedisBroker
     from redis.asyncio import Redis
 
     from radar_lib.consumer import EventConsumer
@@ -74,7 +73,6 @@ def consumed_streams(service: str) -> set[str]:
 
     unused = "redis://127.0.0.1:1/0"  # nothing connects: subscribing only records the routes
     consumer = EventConsumer(
-        broker=RedisBroker(unused),
         redis=Redis.from_url(unused),
         pool=cast(asyncpg.Pool, None),
         group=service,

@@ -8,6 +8,7 @@ from radar_catalog import consumers
 from radar_catalog.api import routers
 from radar_catalog.config import CatalogSettings
 from radar_catalog.seed import MIGRATIONS, seed_when_empty
+from radar_lib.events import MeasureArchived, MeasurePublished, MeasureUpdated
 from radar_lib.service import create_service_app
 
 
@@ -19,5 +20,6 @@ def create_app(settings: CatalogSettings | None = None) -> FastAPI:
         migrations=MIGRATIONS,
         routers=routers,
         register_consumers=consumers.register,
+        publishes=(MeasurePublished, MeasureUpdated, MeasureArchived),
         on_start=seed_when_empty,
     )

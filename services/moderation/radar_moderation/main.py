@@ -6,6 +6,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from radar_lib.events import CommentApproved, CommentRejected
 from radar_lib.service import create_service_app
 from radar_moderation import consumers
 from radar_moderation.api import router
@@ -22,4 +23,5 @@ def create_app(settings: ModerationSettings | None = None) -> FastAPI:
         migrations=MIGRATIONS,
         routers=[router],
         register_consumers=consumers.register,
+        publishes=(CommentApproved, CommentRejected),
     )

@@ -18,10 +18,11 @@ from radar_lib.events import (
     MeasureSnapshot,
     MeasureUpdated,
 )
+from radar_lib.failures import NotYet
 from radar_lib.outbox import add_event
 from radar_lib.settings import ServiceSettings
 from radar_participation import store
-from radar_participation.domain import next_status
+from radar_participation.domain import decision_comes_early, next_status
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,8 @@ def register(consumer: EventConsumer, settings: ServiceSettings) -> None:
         comment = await store.lock_comment(conn, p.comment_id)
         if comment is None:
             raise LookupError(f"decision for unknown comment {p.comment_id}")  # retried, then dead-lettered
+        if decision_comes_early(comment["status"], decision):
+            raise NotYet(f"{decision} for comment {p.comment_id} still {comment['status']}")
         status = next_status(comment["status"], decision)
         if status is None:
             log.info(

@@ -50,7 +50,16 @@ DECISION_TARGETS = {
 }
 
 
+LIFECYCLE = ("pending", "published")  # a comment passes these in order; the others are ends
+
+
 def next_status(current: str, decision: str) -> str | None:
     """The status a decision leads to, or None when it does not apply (already decided)."""
     source, target = DECISION_TARGETS[decision]
     return target if current == source else None
+
+
+def decision_comes_early(current: str, decision: str) -> bool:
+    """True when the comment has not reached the state the decision applies to (hide before approve)."""
+    source, _ = DECISION_TARGETS[decision]
+    return current in LIFECYCLE and source in LIFECYCLE and LIFECYCLE.index(current) < LIFECYCLE.index(source)
