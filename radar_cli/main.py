@@ -1,4 +1,4 @@
-"""The `radar` command: run the system, add staff, inspect and replay dead letters, run the SMTP sink.
+"""The `radar` command: run the system and show its status, add staff, handle dead letters, run an SMTP sink.
 
 Every command finds the system through RADAR_DATA_DIR (default ./.radar).
 """
@@ -10,9 +10,14 @@ import asyncio
 import getpass
 import os
 import sys
+from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from radar_cli.runfile import read_running
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
 
 
 def fail(message: str) -> int:
@@ -83,21 +88,34 @@ def _redis_url() -> str | None:
     return os.environ.get("RADAR_REDIS_URL") or None
 
 
+async def _list_dead_letters(redis: Redis) -> None:
+    from radar_lib.dlq import list_dead_letters
+    from radar_lib.figures import dead_letter_counts
+
+    letters = await list_dead_letters(redis)
+    totals = await dead_letter_counts(redis)
+    for letter in letters:
+        print(
+            f"{letter.dlq_id}  {letter.stream}  group={letter.group}  "
+            f"deliveries={letter.deliveries}  dead_at={letter.dead_at}"
+        )
+        print(f"    error: {letter.error.strip().splitlines()[-1] if letter.error.strip() else '-'}")
+    shown = Counter(letter.dlq_stream for letter in letters)
+    for stream, total in totals.items():
+        if shown[stream] < total:
+            print(f"radar: showing {shown[stream]:,} of {total:,} dead letters on {stream}")
+    total = sum(totals.values())
+    print(f"radar: {total:,} dead letter(s)" + (f", {len(letters):,} shown" if len(letters) < total else ""))
+
+
 async def _with_redis(url: str, args: argparse.Namespace) -> int:
     from redis.asyncio import Redis
 
-    from radar_lib.dlq import list_dead_letters, replay
+    from radar_lib.dlq import replay
 
     async with Redis.from_url(url) as redis:
         if args.dlq_command == "list":
-            letters = await list_dead_letters(redis)
-            for letter in letters:
-                print(
-                    f"{letter.dlq_id}  {letter.stream}  group={letter.group}  "
-                    f"deliveries={letter.deliveries}  dead_at={letter.dead_at}"
-                )
-                print(f"    error: {letter.error.strip().splitlines()[-1] if letter.error.strip() else '-'}")
-            print(f"radar: {len(letters)} dead letter(s)")
+            await _list_dead_letters(redis)
             return 0
         count = await replay(redis, dlq_id=None if args.all else args.id)
         if count == 0 and not args.all:
@@ -122,6 +140,34 @@ def dlq(args: argparse.Namespace) -> int:
         return fail(f"cannot reach Redis at {url}: {exc}")
 
 
+def status(args: argparse.Namespace) -> int:
+    """Show readiness, consumer lag, outbox backlogs and dead letters; exit 1 when something needs a look."""
+    from radar_cli.status import gather_status, problems, render_json, render_text
+
+    running = read_running(data_dir())
+    if running is None:
+        return fail(f"the system is not running on {data_dir()} (start it with `radar up`)")
+    report = gather_status(data_dir(), os.environ, running)
+    print(render_json(report) if args.json else render_text(report))
+    found = problems(report)
+    for problem in found:
+        print(f"radar: {problem}", file=sys.stderr)
+    return 1 if found else 0
+
+
+def asyncapi(args: argparse.Namespace) -> int:
+    """Write docs/asyncapi.yaml from the services' declarations (or check that it is current)."""
+    from radar_cli.asyncapi import DOCUMENT, render, write
+
+    if args.check:
+        if DOCUMENT.read_text(encoding="utf-8") != render():
+            return fail(f"{DOCUMENT} is out of date; run `radar asyncapi`")
+        print(f"radar: {DOCUMENT} is current")
+        return 0
+    print(f"radar: wrote {write()}")
+    return 0
+
+
 def smtp_sink(args: argparse.Namespace) -> int:
     """Run the SMTP sink in the foreground."""
     from radar_cli.smtp_sink import run
@@ -130,7 +176,7 @@ def smtp_sink(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The command line: up, staff add, seed, dlq list|replay, smtp-sink."""
+    """The command line: up, staff add, seed, status, dlq list|replay, smtp-sink."""
     parser = argparse.ArgumentParser(prog="radar", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -147,14 +193,24 @@ def build_parser() -> argparse.ArgumentParser:
     seed_parser.add_argument("name", nargs="?", default="munich", help="the data set (default: munich)")
     seed_parser.set_defaults(func=seed)
 
+    status_parser = commands.add_parser("status", help="readiness, consumer lag, outboxes, dead letters")
+    status_parser.add_argument("--json", action="store_true", help="print the status as JSON")
+    status_parser.set_defaults(func=status)
+
     dlq_parser = commands.add_parser("dlq", help="dead letters")
     dlq_commands = dlq_parser.add_subparsers(dest="dlq_command", required=True)
-    dlq_commands.add_parser("list", help="list every dead letter").set_defaults(func=dlq)
+    dlq_commands.add_parser(
+        "list", help="list dead letters (the oldest 100 per stream) and their totals"
+    ).set_defaults(func=dlq)
     replay = dlq_commands.add_parser("replay", help="put dead letters back on their stream")
     which = replay.add_mutually_exclusive_group(required=True)
     which.add_argument("id", nargs="?", help="the dead letter's id, as `radar dlq list` shows it")
     which.add_argument("--all", action="store_true", help="replay every dead letter")
     replay.set_defaults(func=dlq)
+
+    spec = commands.add_parser("asyncapi", help="write docs/asyncapi.yaml from the code")
+    spec.add_argument("--check", action="store_true", help="only check that the file is current")
+    spec.set_defaults(func=asyncapi)
 
     sink = commands.add_parser("smtp-sink", help="run the local SMTP sink in the foreground")
     sink.add_argument("--host", default="127.0.0.1")

@@ -1,4 +1,4 @@
-"""What each child process of `radar up` runs: its command line and its environment."""
+"""What each child process of `radar up` runs: its command line, its environment and its port."""
 
 from __future__ import annotations
 
@@ -9,10 +9,16 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from radar_cli.child import Child
-from radar_cli.embedded import free_port
 
 # kept from the children: the launcher's own secrets (database URLs are filtered separately)
 PRIVATE_VARIABLES = ("RADAR_DATABASE_ADMIN_URL", "RADAR_ADMIN_PASSWORD")
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 def port_is_free(host: str, port: int) -> bool:

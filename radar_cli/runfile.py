@@ -13,10 +13,13 @@ import json
 import os
 import signal
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, Any
 
 import psutil
+
+from radar_cli.child import Child
 
 
 class AlreadyRunning(Exception):
@@ -92,6 +95,36 @@ def write_run_file(data_dir: Path, info: dict[str, Any]) -> None:
     with os.fdopen(fd, "w") as out:
         out.write(json.dumps(info, indent=2))
     tmp.replace(path)
+
+
+def record_run(
+    data_dir: Path,
+    *,
+    status: str,
+    gateway_url: str,
+    redis_url: str,
+    children: Mapping[str, Child],
+    valkey_pid: int | None,
+    postgres_pid: int | None,
+) -> None:
+    """Write what runs now: the URLs, and each process with its identity (Valkey's too)."""
+    pids = {name: c.pid for name, c in children.items() if c.pid}
+    if valkey_pid is not None:
+        pids["valkey"] = valkey_pid
+    sink = children.get("smtp-sink")
+    info = {
+        "status": status,
+        "launcher_pid": os.getpid(),
+        "data_dir": str(data_dir),
+        "gateway_url": gateway_url,
+        "redis_url": redis_url,
+        "services": {name: c.url for name, c in children.items() if name != "smtp-sink"},
+        "smtp": {"host": "127.0.0.1", "port": sink.port} if sink else None,
+        "mail_dir": str(data_dir / "mail"),
+        "postgres_pid": postgres_pid,
+        "processes": {name: process_identity(pid) for name, pid in pids.items()},
+    }
+    write_run_file(data_dir, info)
 
 
 def remove_run_file(data_dir: Path) -> None:

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+import pytest_asyncio
 from fastapi import FastAPI
+from redis.asyncio import Redis
 
 from radar_cli.embedded import EmbeddedPostgres, EmbeddedValkey
 from radar_lib.token import Principal, sign
@@ -57,6 +59,14 @@ _next_redis_db = iter(range(1, 4096))
 def redis_url(valkey: EmbeddedValkey) -> str:
     """A logical Valkey database of this test's own, so streams and groups never mix between tests."""
     return f"redis://127.0.0.1:{valkey.port}/{next(_next_redis_db)}"
+
+
+@pytest_asyncio.fixture
+async def redis(redis_url: str) -> AsyncIterator[Redis]:
+    """A client of this test's own logical Valkey database."""
+    client = Redis.from_url(redis_url)
+    yield client
+    await client.aclose()
 
 
 def token_headers(principal: Principal) -> dict[str, str]:

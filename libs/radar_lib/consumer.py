@@ -36,6 +36,7 @@ from redis.exceptions import ResponseError
 from radar_lib.dlq import DATA_KEY, dead_letter
 from radar_lib.events import Event
 from radar_lib.failures import Backoff, NotYet, is_transient
+from radar_lib.metrics import Outcome, observe_handler
 from radar_lib.supervisor import Supervisor
 from radar_lib.telemetry import continued_trace
 
@@ -213,12 +214,20 @@ class EventConsumer:
 
     # --- one entry ------------------------------------------------------------------------
 
-    async def deliver(self, stream: str, entry_id: bytes, fields: dict[bytes, bytes] | None) -> str:
+    async def deliver(self, stream: str, entry_id: bytes, fields: dict[bytes, bytes] | None) -> Outcome:
         """Apply one entry at most once; acknowledge it after its effect committed. The outcome."""
+        began = time.perf_counter()
+        outcome = await self._deliver(stream, entry_id, fields)
+        observe_handler(
+            service=self.group, stream=stream, outcome=outcome, seconds=time.perf_counter() - began
+        )
+        return outcome
+
+    async def _deliver(self, stream: str, entry_id: bytes, fields: dict[bytes, bytes] | None) -> Outcome:
         route = self.routes[stream]
         if not fields:  # deleted from the stream while pending: nothing left to apply
             await self._acknowledge(stream, entry_id)
-            return "gone"
+            return "ok"
         try:
             body, headers = BinaryMessageFormatV1.parse(fields.get(DATA_KEY, b""))
             event = route.event_type.model_validate_json(body)
@@ -245,7 +254,7 @@ class EventConsumer:
             await self._acknowledge(stream, entry_id)
         return outcome
 
-    async def _apply_patiently(self, stream: str, entry_id: bytes, event: Event, handler: Handler) -> str:
+    async def _apply_patiently(self, stream: str, entry_id: bytes, event: Event, handler: Handler) -> Outcome:
         """Apply, waiting out servers that are away; 'ok', 'duplicate', 'not_yet' or 'failed'."""
         key = attempts_key(self.group, stream)
         backoff = Backoff(first=0.1, cap=10.0)
@@ -272,7 +281,7 @@ class EventConsumer:
                 )
                 await backoff.sleep()
 
-    async def _apply(self, event: Event, handler: Handler) -> str:
+    async def _apply(self, event: Event, handler: Handler) -> Outcome:
         async with self._pool.acquire() as conn, conn.transaction():
             first = await conn.fetchval(
                 "INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2)"
@@ -286,7 +295,7 @@ class EventConsumer:
             await handler(conn, event)
         return "ok"
 
-    async def _record_failure(self, stream: str, entry_id: bytes, error: str) -> str:
+    async def _record_failure(self, stream: str, entry_id: bytes, error: str) -> Outcome:
         log.error("%s failed on %s %s: %s", self.group, stream, entry_id.decode(), error)
         key = attempts_key(self.group, stream)
         await self._steady(lambda: self._redis.hset(key, entry_id + b":error", error))

@@ -83,7 +83,7 @@ def _decode(fields: dict[bytes, bytes], key: str) -> str:
 
 
 async def list_dead_letters(redis: Redis, *, count: int = 100) -> list[DeadLetter]:
-    """Every dead letter on every dead-letter stream, oldest first."""
+    """The oldest `count` dead letters of each dead-letter stream (dead_letter_counts has the totals)."""
     letters: list[DeadLetter] = []
     for dlq in await _dlq_streams(redis):
         for dlq_id, fields in await _entries(redis, dlq, count=count):

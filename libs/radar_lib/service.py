@@ -20,6 +20,9 @@ from radar_lib.consumer import EventConsumer
 from radar_lib.db import create_pool, migrate
 from radar_lib.events import Event
 from radar_lib.failures import is_transient
+from radar_lib.figures import MachineryFigures, machinery_figures
+from radar_lib.last_resort import LastResort
+from radar_lib.metrics import install_metrics
 from radar_lib.outbox import OutboxRelay
 from radar_lib.settings import ServiceSettings
 from radar_lib.supervisor import Supervisor
@@ -97,6 +100,12 @@ async def running(
     runtime = Runtime(settings, pool, redis, broker, consumer, relay, supervisor, tuple(publishes))
     try:
         await broker.connect()
+        try:  # groups exist before the first entry is written; each consuming task checks again
+            await consumer.ensure_groups()
+        except Exception as exc:
+            if not is_transient(exc):
+                raise
+            log.warning("Redis away at start (%s); the consumers create their groups later", exc)
         supervisor.start("outbox-relay", relay.run)
         consumer.start(supervisor)
         supervisor.start("retention", lambda: keep_retention(runtime))
@@ -124,6 +133,17 @@ async def keep_retention(runtime: Runtime) -> None:
                 raise
             log.warning("retention: %s; trying again later", exc)
         await asyncio.sleep(s.trim_interval_seconds)
+
+
+async def figures_of(runtime: Runtime) -> MachineryFigures:
+    """What /metrics and `radar status` show of this service's machinery."""
+    return await machinery_figures(
+        runtime.redis,
+        runtime.pool,
+        group=runtime.consumer.group,
+        streams=list(runtime.consumer.routes),
+        tasks=runtime.supervisor.report(),
+    )
 
 
 def health_router() -> APIRouter:
@@ -185,8 +205,10 @@ def create_service_app(
     app = FastAPI(title=title, lifespan=lifespan)
     install_error_handlers(app)
     app.include_router(health_router())
+    install_metrics(app, service_name=settings.service_name, collect=lambda: figures_of(app.state.runtime))
     for router in routers:
         app.include_router(router)
+    app.add_middleware(LastResort)  # innermost: what escapes a route still leaves as JSON
     app.add_middleware(InternalTokenGate, secret=settings.internal_token_secret)
     from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 

@@ -14,7 +14,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from radar_lib.errors import RuleBroken
 from radar_lib.token import HEADER, InvalidToken, Principal, verify
 
-OPEN_PATHS = frozenset({"/healthz", "/readyz"})
+OPEN_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})  # internal services: the network guards them
 BODY_PARSE_ERROR = "There was an error parsing the body"  # FastAPI's detail when a body cannot be decoded
 
 

@@ -1,15 +1,14 @@
 """`radar up` as a user runs it: everything starts, a killed service comes back, data survives a
 restart, a second launcher is refused, and a stop leaves nothing running.
 
-The first four tests share one running system (a start costs 10-20 s on a small machine);
-the one that stops it comes last among them, so its check of the stop is a real one.
+The tests share one running system (see conftest.py); the one that stops it makes the next
+test start a new one, so every test works alone and in any order.
 """
 
 from __future__ import annotations
 
 import os
 import signal
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -20,17 +19,6 @@ from radar_cli.embedded import free_port
 from tests.radar_process import Launcher, alive, eventually_ready, processes_mentioning
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
-
-
-@pytest.fixture(scope="module")
-def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Launcher]:
-    """One running system shared by the tests that do not need their own."""
-    launcher = Launcher(tmp_path_factory.mktemp("radar-data"), free_port())
-    try:
-        launcher.wait_until_ready()
-        yield launcher
-    finally:
-        launcher.force_stop()
 
 
 def test_second_launcher_on_same_data_dir_is_refused(system: Launcher) -> None:

@@ -1,4 +1,4 @@
-"""Helpers for integration tests: polling with a deadline, measures as the catalog sends them."""
+"""Helpers for integration tests: polling with a deadline, events sent as their producers send them."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import FastAPI
+from faststream.redis import RedisBroker
 
 from radar_lib.events import Event, MeasurePublished, MeasureSnapshot
 from radar_lib.outbox import add_event
@@ -45,3 +46,17 @@ def measure_published(*, slug: str, title: str = "E-Akte") -> MeasurePublished:
             status="in_umsetzung",
         ),
     )
+
+
+async def publish_raw(redis_url: str, event: Event) -> None:
+    """Publish as the outbox relay does (FastStream, event id as message id), bypassing the outbox."""
+    broker = RedisBroker(redis_url)
+    await broker.connect()
+    try:
+        await broker.publish(
+            event.model_dump_json().encode(),
+            stream=event.stream(),
+            headers={"message_id": str(event.event_id)},
+        )
+    finally:
+        await broker.stop()

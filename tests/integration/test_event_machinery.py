@@ -9,7 +9,6 @@ from typing import Any
 
 import asyncpg
 import pytest
-from faststream.redis import RedisBroker
 from redis.asyncio import Redis
 
 from radar_cli.embedded import EmbeddedValkey
@@ -18,8 +17,6 @@ from radar_lib.events import (
     CommentApproved,
     CommentDecisionPayload,
     CommentSubmitted,
-    CommentSubmittedPayload,
-    Event,
     utcnow,
 )
 from radar_moderation.config import ModerationSettings
@@ -27,36 +24,10 @@ from radar_moderation.main import create_app as create_moderation
 from radar_participation.config import ParticipationSettings
 from radar_participation.main import create_app as create_participation
 from tests.conftest import TOKEN_SECRET, moderator, participant, running_service, token_headers
-from tests.integration.helpers import emit, eventually, measure_published
+from tests.events_factory import submitted
+from tests.integration.helpers import emit, eventually, measure_published, publish_raw
 
 pytestmark = pytest.mark.integration
-
-
-def submitted(comment_id: uuid.UUID | None = None) -> CommentSubmitted:
-    return CommentSubmitted.create(
-        producer="participation",
-        payload=CommentSubmittedPayload(
-            comment_id=comment_id or uuid.uuid4(),
-            measure_id=uuid.uuid4(),
-            participant_id=uuid.uuid4(),
-            body="Ein Kommentar",
-            submitted_at=utcnow(),
-        ),
-    )
-
-
-async def publish_raw(redis_url: str, event: Event) -> None:
-    """Publish as the outbox relay does (FastStream, event id as message id), bypassing the outbox."""
-    broker = RedisBroker(redis_url)
-    await broker.connect()
-    try:
-        await broker.publish(
-            event.model_dump_json().encode(),
-            stream=event.stream(),
-            headers={"message_id": str(event.event_id)},
-        )
-    finally:
-        await broker.stop()
 
 
 async def effects_of(dsn: str, comment_id: uuid.UUID) -> tuple[int, int]:

@@ -9,17 +9,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from faststream.redis import RedisBroker
 from faststream.redis.parser.binary import BinaryMessageFormatV1
 from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
 
+from radar_cli.embedded import EmbeddedValkey
 from radar_lib.events import CommentSubmitted
 from radar_lib.outbox import OutboxRelay, add_event, pending_count
 from radar_lib.service import running
 from radar_lib.settings import ServiceSettings
 from radar_lib.supervisor import Supervisor
 from tests.conftest import TOKEN_SECRET
+from tests.events_factory import submitted
 from tests.integration.helpers import eventually
-from tests.integration.test_event_machinery import submitted
 
 pytestmark = pytest.mark.integration
 
@@ -135,3 +138,72 @@ async def test_trace_context_of_the_writer_travels_with_the_event(
             "SELECT trace_context FROM outbox WHERE event_id = $1", event.event_id
         )
         assert json.loads(stored)["traceparent"].split("-")[1] == trace_id
+
+
+class BrokerFailingAt(RedisBroker):
+    """A broker whose publish of the k-th row fails once, as when Redis goes away mid-batch."""
+
+    def __init__(self, url: str, *, failing_call: int) -> None:
+        super().__init__(url)
+        self.calls = 0
+        self.failing_call = failing_call
+
+    async def publish(self, *args: Any, **kwargs: Any) -> Any:
+        self.calls += 1
+        if self.calls == self.failing_call:
+            raise RedisConnectionError("Redis went away")
+        return await super().publish(*args, **kwargs)
+
+
+async def test_broker_failure_at_row_k_leaves_rows_k_on_pending_and_sends_them_later_once(
+    new_database: Callable[[str], str], redis_url: str, tmp_path: Path
+) -> None:
+    dsn = new_database("outbox")
+    events = [submitted() for _ in range(10)]
+    async with running(settings(dsn, redis_url, outbox_poll_seconds=3600), migrations=tmp_path) as rt:
+        await rt.supervisor.stop()  # this test drives a relay of its own, step by step
+        async with rt.pool.acquire() as conn, conn.transaction():
+            for event in events:
+                await add_event(conn, event)
+        broker = BrokerFailingAt(redis_url, failing_call=4)
+        await broker.connect()
+        relay = OutboxRelay(pool=rt.pool, broker=broker, redis=rt.redis, dsn=dsn)
+        try:
+            with pytest.raises(RedisConnectionError):
+                await relay.publish_pending()
+            marked = await rt.pool.fetch("SELECT event_id FROM outbox WHERE published_at IS NOT NULL")
+            assert {r["event_id"] for r in marked} == {e.event_id for e in events[:3]}
+            assert [
+                h["message_id"] for _, h in await stream_messages(rt.redis, CommentSubmitted.stream())
+            ] == [str(e.event_id) for e in events[:3]]
+            assert await relay.publish_pending() == 7
+        finally:
+            await broker.stop()
+        ids = [h["message_id"] for _, h in await stream_messages(rt.redis, CommentSubmitted.stream())]
+        assert ids == [str(e.event_id) for e in events], "lost, duplicated or out of order"
+        async with rt.pool.acquire() as conn:
+            assert await pending_count(conn) == 0
+
+
+async def disk_mode_after_one_event(dsn: str, redis_url: str, migrations: Path) -> str:
+    """Publish one event through a service's relay; how the relay confirmed it on disk."""
+    async with running(settings(dsn, redis_url), migrations=migrations) as rt:
+        async with rt.pool.acquire() as conn, conn.transaction():
+            await add_event(conn, submitted())
+        await eventually(lambda: stream_messages(rt.redis, CommentSubmitted.stream()))
+        return rt.relay.disk.mode
+
+
+async def test_rows_are_marked_after_valkey_confirmed_them_on_disk(
+    new_database: Callable[[str], str], tmp_path: Path
+) -> None:
+    durable = EmbeddedValkey(tmp_path / "aof")  # an append-only file, as `radar up` runs it
+    volatile = EmbeddedValkey(tmp_path / "memory", durable=False)
+    durable.start()
+    volatile.start()
+    try:
+        assert await disk_mode_after_one_event(new_database("outbox"), durable.url, tmp_path) == "waitaof"
+        assert await disk_mode_after_one_event(new_database("outbox"), volatile.url, tmp_path) == "aof-off"
+    finally:
+        durable.stop()
+        volatile.stop()

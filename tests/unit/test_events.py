@@ -7,7 +7,7 @@ import json
 import pytest
 
 from radar_lib.events import EVENT_TYPES, CommentSubmitted, dlq_stream_for, stream_for
-from tests.integration.test_event_machinery import submitted
+from tests.events_factory import submitted
 
 pytestmark = pytest.mark.unit
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from pydantic import ValidationError
 
@@ -10,6 +12,13 @@ from radar_participation.config import ParticipationSettings
 
 pytestmark = pytest.mark.unit
 DSN = "postgresql://x@/y"
+
+
+@pytest.fixture(autouse=True)
+def no_radar_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Settings read RADAR_* from the environment; these tests state every value they rely on."""
+    for name in [name for name in os.environ if name.startswith("RADAR_")]:
+        monkeypatch.delenv(name)
 
 
 def test_placeholder_internal_secret_is_refused_in_production_but_fine_in_development() -> None:

@@ -11,6 +11,9 @@ from radar_catalog.seed import MIGRATIONS, seed_when_empty
 from radar_lib.events import MeasureArchived, MeasurePublished, MeasureUpdated
 from radar_lib.service import create_service_app
 
+# the events this service writes through its outbox
+PUBLISHES = (MeasurePublished, MeasureUpdated, MeasureArchived)
+
 
 def create_app(settings: CatalogSettings | None = None) -> FastAPI:
     """Build the app from settings (read from the environment when none are given)."""
@@ -20,6 +23,6 @@ def create_app(settings: CatalogSettings | None = None) -> FastAPI:
         migrations=MIGRATIONS,
         routers=routers,
         register_consumers=consumers.register,
-        publishes=(MeasurePublished, MeasureUpdated, MeasureArchived),
+        publishes=PUBLISHES,
         on_start=seed_when_empty,
     )

@@ -13,7 +13,6 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from radar_gateway import ratelimit
 from radar_gateway.accounts import authenticate
 from radar_gateway.config import GatewaySettings
 from radar_gateway.context import Gateway, gateway_of
@@ -130,7 +129,7 @@ async def limit_comments(request: Request, gw: Gateway, participant_id: uuid.UUI
         (f"comments:p:{participant_id}", s.comments_per_window),
         (f"comments:a:{_client_key(request, s.session_secret)}", s.comments_per_window * 6),
     ):
-        wait = await ratelimit.take(gw.redis, key=key, limit=limit, window_seconds=s.comment_window_seconds)
+        wait = await gw.limiter.take(key=key, limit=limit, window_seconds=s.comment_window_seconds)
         if wait:
             raise ApiError(429, "RATE_LIMITED", "Too many comments; please wait a little.", retry_after=wait)
 

@@ -19,7 +19,6 @@ from redis.asyncio import Redis
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from radar_lib.events import MeasureArchived, MeasurePublished, MeasureUpdated
-from radar_lib.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 MEASURE_STREAMS = [e.stream() for e in (MeasurePublished, MeasureUpdated, MeasureArchived)]
@@ -80,14 +79,6 @@ class CacheInvalidator:
     def __init__(self, *, redis: Redis, cache: PublicReadCache) -> None:
         self._redis = redis
         self._cache = cache
-        self._task: asyncio.Task[None] | None = None
-
-    async def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="cache-invalidator")
-
-    async def stop(self) -> None:
-        await cancel_and_wait(self._task)
-        self._task = None
 
     async def _newest_ids(self) -> dict[Any, Any]:
         # concrete ids, not "$": an event on one stream while we handle another is not missed
@@ -97,7 +88,8 @@ class CacheInvalidator:
             ids[stream] = newest[0][0] if newest else "0-0"
         return ids
 
-    async def _run(self) -> None:
+    async def run(self) -> None:
+        """Follow the measure streams until cancelled (a supervised task)."""
         last_ids: dict[Any, Any] | None = None
         while True:
             try:

@@ -25,6 +25,7 @@ class GatewaySettings(ServiceSettings):
     comments_per_window: int = 10
     comment_window_seconds: int = 600
     forward_timeout_seconds: float = 10.0
+    redis_request_timeout_seconds: float = 1.0  # a request-path Redis call gives up after about twice this
 
     SECRET_FIELDS: ClassVar[tuple[str, ...]] = ("internal_token_secret", "session_secret")
 

@@ -6,17 +6,20 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
 from radar_gateway.api import router
 from radar_gateway.cache import CacheInvalidator, PublicReadCache
 from radar_gateway.config import GatewaySettings
-from radar_gateway.context import Gateway
+from radar_gateway.context import Gateway, request_redis
 from radar_gateway.forward import Forwarder
 from radar_gateway.openapi import router as openapi_router
 from radar_gateway.security import BodyLimit, SecurityHeaders
 from radar_gateway.web import install_web
+from radar_gateway.web.problems import error_page
+from radar_lib.last_resort import LastResort
+from radar_lib.metrics import install_metrics
 from radar_lib.service import health_router, running
 from radar_lib.telemetry import setup_tracing
 from radar_lib.web import install_error_handlers
@@ -41,18 +44,17 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             timeout_seconds=s.forward_timeout_seconds,
         )
         cache = PublicReadCache()
-        async with running(s, migrations=MIGRATIONS) as runtime:
+        async with running(s, migrations=MIGRATIONS) as runtime, request_redis(s) as redis:
             invalidator = CacheInvalidator(redis=runtime.redis, cache=cache)
             await forwarder.start()
-            await invalidator.start()
+            runtime.supervisor.start("cache-invalidation", invalidator.run)
             app.state.runtime = runtime
             app.state.gateway = Gateway(
-                settings=s, pool=runtime.pool, redis=runtime.redis, forwarder=forwarder, cache=cache
+                settings=s, pool=runtime.pool, redis=redis, forwarder=forwarder, cache=cache
             )
             try:
                 yield
             finally:
-                await invalidator.stop()
                 await forwarder.stop()
 
     app = FastAPI(
@@ -68,7 +70,16 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.include_router(openapi_router)
     app.include_router(router)
     install_web(app)  # the web pages, their static files and HTML error pages
+    install_metrics(app, service_name=s.service_name, collect=None, allow=from_this_host)
+    app.add_middleware(LastResort, error_page=error_page)  # innermost: its answers get the headers too
     app.add_middleware(BodyLimit, max_bytes=s.max_body_bytes)
     app.add_middleware(SecurityHeaders)
     FastAPIInstrumentor.instrument_app(app, tracer_provider=setup_tracing(s.service_name))
     return app
+
+
+def from_this_host(request: Request) -> bool:
+    """The gateway is public: its metrics are for a scraper on the same host (or pod) only."""
+    forwarded = "x-forwarded-for" in request.headers or "forwarded" in request.headers
+    host = request.client.host if request.client else ""
+    return not forwarded and host in ("127.0.0.1", "::1")

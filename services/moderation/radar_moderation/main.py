@@ -14,6 +14,9 @@ from radar_moderation.config import ModerationSettings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
+# the events this service writes through its outbox
+PUBLISHES = (CommentApproved, CommentRejected)
+
 
 def create_app(settings: ModerationSettings | None = None) -> FastAPI:
     """Build the app from settings (read from the environment when none are given)."""
@@ -23,5 +26,5 @@ def create_app(settings: ModerationSettings | None = None) -> FastAPI:
         migrations=MIGRATIONS,
         routers=[router],
         register_consumers=consumers.register,
-        publishes=(CommentApproved, CommentRejected),
+        publishes=PUBLISHES,
     )

@@ -14,6 +14,9 @@ from radar_participation.config import ParticipationSettings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
+# the events this service writes through its outbox
+PUBLISHES = (CommentSubmitted, CommentPublished)
+
 
 def create_app(settings: ParticipationSettings | None = None) -> FastAPI:
     """Build the app from settings (read from the environment when none are given)."""
@@ -23,5 +26,5 @@ def create_app(settings: ParticipationSettings | None = None) -> FastAPI:
         migrations=MIGRATIONS,
         routers=[router],
         register_consumers=consumers.register,
-        publishes=(CommentSubmitted, CommentPublished),
+        publishes=PUBLISHES,
     )

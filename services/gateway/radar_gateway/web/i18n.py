@@ -245,6 +245,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Ein Dienst antwortet gerade nicht. Bitte versuchen Sie es gleich noch einmal.",
         "A service is not answering right now. Please try again in a moment.",
     ),
+    "error.internal": ("Ein Fehler ist aufgetreten", "Something went wrong"),
+    "error.internal_text": (
+        "Das lag an uns, nicht an Ihnen. Bitte versuchen Sie es später noch einmal.",
+        "That was our fault, not yours. Please try again later.",
+    ),
     "error.csrf": (
         "Das Formular ist abgelaufen. Bitte laden Sie die Seite neu und senden Sie es noch einmal.",
         "The form has expired. Please reload the page and send it again.",

@@ -9,12 +9,14 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from radar_gateway.web.render import page_of, render
+from radar_gateway.failures import RETRY_AFTER_SECONDS
+from radar_gateway.web.render import read_page, render
 from radar_gateway.web.services import ServiceError
 
 PROBLEMS = {
     403: ("error.forbidden", "error.forbidden_text"),
     404: ("error.not_found", "error.not_found_text"),
+    500: ("error.internal", "error.internal_text"),
     503: ("error.unavailable", "error.unavailable_text"),
 }
 
@@ -36,9 +38,17 @@ class LoginRequired(Exception):
 
 
 async def problem_page(request: Request, status: int) -> Response:
-    page = await page_of(request)
+    page = await read_page(request, outage_ok=True)  # Redis away must not break the error page too
     heading, text = PROBLEMS.get(status, PROBLEMS[503])
-    return render(page, "problem.html", status=status, heading=page.t(heading), text=page.t(text))
+    response = render(page, "problem.html", status=status, heading=page.t(heading), text=page.t(text))
+    if status == 503:
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+async def error_page(request: Request, status: int) -> Response | None:
+    """The HTML error page when a page was asked for; None for the API, which answers JSON."""
+    return await problem_page(request, status) if wants_html(request) else None
 
 
 def wants_html(request: Request) -> bool:

@@ -18,6 +18,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from radar_gateway.context import gateway_of
+from radar_gateway.failures import REDIS_AWAY
 from radar_gateway.sessions import SESSION_COOKIE, Session, load_session
 from radar_gateway.web.i18n import LANG_COOKIE, Translate, pick_language, translator
 from radar_gateway.web.radar_layout import RING_ORDER
@@ -75,6 +76,7 @@ class Page:
     lang: str
     t: Translate
     session: Session | None
+    session_unknown: bool = False  # a session cookie came while Redis was away: shown what anyone sees
     cookies: dict[str, tuple[str, int | None]] = field(default_factory=dict)  # to set: value, max-age
 
     @property
@@ -136,12 +138,21 @@ def _signed(nonce: str, secret: str) -> str:
 
 
 async def page_of(request: Request) -> Page:
-    """The Page of a request (a FastAPI dependency)."""
+    """The Page of a request (a FastAPI dependency); while Redis is away a read is shown as to anyone."""
+    return await read_page(request, outage_ok=request.method in ("GET", "HEAD"))
+
+
+async def read_page(request: Request, *, outage_ok: bool) -> Page:
+    """The Page of a request; with outage_ok a session Redis cannot tell about now is left unknown."""
     lang, remember = pick_language(request.query_params.get("lang"), request.cookies.get(LANG_COOKIE))
-    session = None
-    if request.cookies.get(SESSION_COOKIE):
-        session = await load_session(gateway_of(request).redis, request.cookies.get(SESSION_COOKIE))
-    page = Page(request=request, lang=lang, t=translator(lang), session=session)
+    page = Page(request=request, lang=lang, t=translator(lang), session=None)
+    if token := request.cookies.get(SESSION_COOKIE):
+        try:
+            page.session = await load_session(gateway_of(request).redis, token)
+        except REDIS_AWAY:
+            if not outage_ok:
+                raise
+            page.session_unknown = True
     if remember:
         page.cookies[LANG_COOKIE] = (lang, 365 * 86400)
     return page

@@ -110,6 +110,8 @@ async def logout(page: PageDep) -> Response:
 
 def editor_of(page: Page) -> Principal:
     """The logged-in editor (or admin); log-in first for anyone else, 403 for staff without the role."""
+    if page.session_unknown:  # Redis is away: the session may well exist, but nobody can tell now
+        raise PageProblem(503)
     if page.session is None:
         raise LoginRequired(page.request.url.path)
     if not page.is_editor:
