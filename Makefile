@@ -3,16 +3,34 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PACKAGES := libs services/catalog services/participation services/moderation services/notifications services/gateway
+# the project's own packages (the root one and PACKAGES): installed from here, never from the lock
+OWN := digitalisierungsradar radar-lib radar-catalog radar-participation radar-moderation radar-notifications radar-gateway
+LOCK := requirements.lock
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit integration e2e external browser bench drills install clean
+.PHONY: run test lint typecheck unit integration e2e external browser schemathesis bench drills install lock clean
 
-$(STAMP): pyproject.toml $(addsuffix /pyproject.toml,$(PACKAGES))
+# Every dependency comes from the lock, pinned with its hashes; then the project's own packages,
+# without dependencies, built by the setuptools from the lock. `pip check` fails when a
+# pyproject.toml needs something the lock lacks: run `make lock`.
+$(STAMP): $(LOCK) pyproject.toml $(addsuffix /pyproject.toml,$(PACKAGES))
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet $(addprefix -e ,$(PACKAGES)) -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation $(addprefix -e ,$(PACKAGES)) -e .
+	$(BIN)/python -m pip check
 	touch $(STAMP)
+
+# Pins every dependency of the pyproject.toml files (the dev extra included) with hashes, for
+# every platform and Python 3.11+. Keeps the pins it can; LOCK_FLAGS=--upgrade moves them all
+# to the newest releases, LOCK_FLAGS="--upgrade-package NAME" one of them.
+LOCK_FLAGS ?=
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet "uv>=0.9,<1"
+	{ echo "-e .[dev]"; printf -- '-e ./%s\n' $(PACKAGES); echo "setuptools>=68"; } | $(BIN)/uv pip compile - \
+	  --universal --python-version 3.11 --generate-hashes --quiet --custom-compile-command "make lock" \
+	  $(addprefix --no-emit-package ,$(OWN)) $(LOCK_FLAGS) -o $(LOCK)
 
 AXE := tests/browser/node_modules/.installed
 
@@ -50,6 +68,9 @@ external: $(STAMP)
 
 browser: $(STAMP) $(AXE)
 	$(BIN)/python -m pytest -m browser
+
+schemathesis: $(STAMP)
+	$(BIN)/python -m pytest -m schemathesis
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks

@@ -20,7 +20,9 @@ VERSION = "1"
 
 def service_events(service: str) -> ServiceEvents:
     """What a back-end service reads and writes, from its own modules."""
-    settings = ServiceSettings(service_name=service, database_url="postgresql://documentation-only/")
+    settings = ServiceSettings(  # never run: development, so that no secret is asked for
+        service_name=service, database_url="postgresql://documentation-only/", env="development"
+    )
     consumers = importlib.import_module(f"radar_{service}.consumers")
     main = importlib.import_module(f"radar_{service}.main")
     return ServiceEvents(

@@ -12,12 +12,16 @@ each as it runs now. Signals cannot hang it: the handler only stores a flag (sig
 Every child gets the launcher's environment without other services' database URLs and the
 launcher's own secrets, plus what it needs: RADAR_ENV=development, RADAR_REDIS_URL, its own
 RADAR_<SERVICE>_DATABASE_URL, RADAR_INTERNAL_TOKEN_SECRET, RADAR_CONSUMER_NAME, OTEL_SERVICE_NAME.
+The embedded Valkey lets in only the users of its ACL file (radar_cli.acl, passwords in
+secrets.json): each service's RADAR_REDIS_URL names its own user; the run file holds the
+administrator's URL, for the `radar` commands. An external Redis's URL is given to all.
 """
 
 from __future__ import annotations
 
 import time
 import traceback
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +65,8 @@ class Launcher:
         self.databases = Databases(self.data_dir, env)
         self.valkey: ValkeyServer | None = None
         self.servers: list[Supervised] = []  # the embedded ones, in the order they started
-        self.redis_url = ""
+        self.redis_url = ""  # the administrator's (or the external Redis's)
+        self.service_redis_urls: dict[str, str] = {}  # each service's own user, on the embedded Valkey
         self.children: dict[str, Child] = {}
 
     @property
@@ -113,6 +118,7 @@ class Launcher:
             say(f"stopped what a previous launcher left running: {', '.join(left)}")
         if not port_is_free(self.host, self.port):
             raise StartupError(f"{self.host}:{self.port} is in use; set RADAR_PORT to a free port")
+        acl_rules = None if self.env.get("RADAR_REDIS_URL") else _generate_acl_rules()
         try:
             urls = self.databases.start()
             if self.databases.pg is not None:
@@ -120,14 +126,13 @@ class Launcher:
         except Exception as exc:  # a failed initdb or pg_ctl, an unreachable external server
             raise StartupError(f"PostgreSQL did not start: {describe(exc)}") from exc
         self._checkpoint()
-        self.redis_url = self.env.get("RADAR_REDIS_URL") or self._start_valkey()
+        self.redis_url = self.env.get("RADAR_REDIS_URL") or self._start_valkey(acl_rules)
         self._record("starting")
         self._checkpoint()
         self._spawn(smtp_sink_child(data_dir=self.data_dir, env=base_env(self.env)))
         env = {
             **base_env(self.env),
             "RADAR_ENV": "development",
-            "RADAR_REDIS_URL": self.redis_url,
             "RADAR_INTERNAL_TOKEN_SECRET": self._secret("internal_token_secret"),
         }
         smtp = {"RADAR_SMTP_HOST": "127.0.0.1", "RADAR_SMTP_PORT": str(self.children["smtp-sink"].port)}
@@ -136,7 +141,7 @@ class Launcher:
             self._spawn(self._service(service, free_port(), own_env, urls[service]))
         self._checkpoint()
         try:
-            login = ensure_admin_login(urls["gateway"], self.env)
+            login = ensure_admin_login(urls["gateway"], self.env, redis_url=self.redis_url)
         except StaffError as exc:
             raise StartupError(str(exc)) from None
         self._checkpoint()
@@ -157,18 +162,31 @@ class Launcher:
         say(f"logs are in {self.data_dir / 'logs'}; stop with Ctrl-C")
         say(f"ready in {time.monotonic() - self.began:.1f} s")
 
-    def _start_valkey(self) -> str:
-        embedded = EmbeddedValkey(self.data_dir, port=int(self.env.get("RADAR_REDIS_PORT") or 0))
+    def _start_valkey(self, acl_rules: Future[dict[str, str]] | None) -> str:
+        """The embedded Valkey with a password for the administrator and a user per service."""
+        from radar_cli import acl
+
+        rules = acl_rules.result() if acl_rules is not None else acl.user_rules()
+        passwords = {user: self._secret(f"valkey_{user}") for user in (acl.ADMIN, *acl.SERVICES)}
+        acl_file = acl.write_acl_file(self.data_dir / "valkey" / "users.acl", passwords, rules)
+        embedded = EmbeddedValkey(
+            self.data_dir,
+            port=int(self.env.get("RADAR_REDIS_PORT") or 0),
+            acl_file=acl_file,
+            password=passwords[acl.ADMIN],
+        )
         self.valkey = ValkeyServer(embedded)
         try:
             self.valkey.start()
         except StartFailed as exc:
             raise StartupError(str(exc)) from None
         self.servers.append(self.valkey)
-        return embedded.url
+        self.service_redis_urls = {s: embedded.url_for(s, passwords[s]) for s in acl.SERVICES}
+        return embedded.url_for(acl.ADMIN, passwords[acl.ADMIN])
 
     def _service(self, service: str, port: int, env: dict[str, str], database_url: str) -> Child:
         host = self.host if service == "gateway" else "127.0.0.1"  # only the gateway is public
+        env = {**env, "RADAR_REDIS_URL": self.service_redis_urls.get(service, self.redis_url)}
         return service_child(
             service, data_dir=self.data_dir, host=host, port=port, env=env, database_url=database_url
         )
@@ -260,3 +278,17 @@ class Launcher:
             valkey_pid=self.valkey.pid if self.valkey else None,
             postgres_pid=self.databases.postgres_pid(),
         )
+
+
+def _generate_acl_rules() -> Future[dict[str, str]]:
+    """The Valkey users' rules, generated (importing every service) while PostgreSQL starts."""
+
+    def generate() -> dict[str, str]:
+        from radar_cli import acl
+
+        return acl.user_rules()
+
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="acl")
+    generated = pool.submit(generate)
+    pool.shutdown(wait=False)  # the thread ends when it is done
+    return generated

@@ -11,6 +11,7 @@ import getpass
 import os
 import sys
 from collections import Counter
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -48,19 +49,44 @@ def _read_password() -> str:
 
 
 def staff_add(args: argparse.Namespace) -> int:
-    """Create a staff account (or give an existing one this role and a new password)."""
-    from radar_cli.databases import service_database
-    from radar_cli.staff import StaffError, add_staff_account, check_staff_account
+    """Create a staff account (or give an existing one this role and a new password, ending its sessions)."""
+    from radar_cli.staff import StaffError, add_staff_account, apply_change, check_staff_account
 
     try:
         password = _read_password()
         check_staff_account(email=args.email, password=password, role=args.role)
-        with service_database(data_dir(), os.environ, "gateway") as dsn:
-            created = add_staff_account(dsn, email=args.email, password=password, role=args.role)
+        add = partial(add_staff_account, email=args.email, password=password, role=args.role)
+        change, ended = apply_change(add, data_dir=data_dir(), env=os.environ, redis_url=_redis_url())
     except (StaffError, ValueError, RuntimeError) as exc:
         return fail(str(exc))
-    what = "created" if created else "updated (password replaced, role added)"
-    print(f"radar: staff account {args.email} {what}; role {args.role}")
+    what = "created" if change.created else "updated (password replaced, role added)"
+    print(f"radar: staff account {args.email} {what}; role {args.role}; {ended} open session(s) ended")
+    return 0
+
+
+def staff_password(args: argparse.Namespace) -> int:
+    """Give a staff account a new password (read like `staff add`'s); its open sessions end."""
+    from radar_cli.staff import StaffError, apply_change, change_password
+
+    try:
+        new = partial(change_password, email=args.email, password=_read_password())
+        _, ended = apply_change(new, data_dir=data_dir(), env=os.environ, redis_url=_redis_url())
+    except (StaffError, ValueError, RuntimeError) as exc:
+        return fail(str(exc))
+    print(f"radar: new password for staff account {args.email}; {ended} open session(s) ended")
+    return 0
+
+
+def staff_disable(args: argparse.Namespace) -> int:
+    """Disable a staff account: it can no longer log in, and its open sessions end."""
+    from radar_cli.staff import StaffError, apply_change, disable_account
+
+    try:
+        disable = partial(disable_account, email=args.email)
+        _, ended = apply_change(disable, data_dir=data_dir(), env=os.environ, redis_url=_redis_url())
+    except (StaffError, ValueError, RuntimeError) as exc:
+        return fail(str(exc))
+    print(f"radar: staff account {args.email} disabled; {ended} open session(s) ended")
     return 0
 
 
@@ -168,6 +194,19 @@ def asyncapi(args: argparse.Namespace) -> int:
     return 0
 
 
+def acl(args: argparse.Namespace) -> int:
+    """Write deploy/valkey/users.acl, the Redis users of every service, from the code (or check it)."""
+    from radar_cli.acl import TEMPLATE, render_template, write_template
+
+    if args.check:
+        if TEMPLATE.read_text(encoding="utf-8") != render_template():
+            return fail(f"{TEMPLATE} is out of date; run `radar acl`")
+        print(f"radar: {TEMPLATE} is current")
+        return 0
+    print(f"radar: wrote {write_template()}")
+    return 0
+
+
 def smtp_sink(args: argparse.Namespace) -> int:
     """Run the SMTP sink in the foreground."""
     from radar_cli.smtp_sink import run
@@ -176,7 +215,7 @@ def smtp_sink(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The command line: up, staff add, seed, status, dlq list|replay, smtp-sink."""
+    """The command line: up, staff add|password|disable, seed, status, dlq list|replay, asyncapi, acl, ..."""
     parser = argparse.ArgumentParser(prog="radar", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -188,6 +227,12 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("email")
     add.add_argument("--role", required=True, choices=("editor", "moderator", "admin"))
     add.set_defaults(func=staff_add)
+    password = staff.add_parser("password", help="give a staff account a new password, read from stdin")
+    password.add_argument("email")
+    password.set_defaults(func=staff_password)
+    disable = staff.add_parser("disable", help="disable a staff account; its open sessions end")
+    disable.add_argument("email")
+    disable.set_defaults(func=staff_disable)
 
     seed_parser = commands.add_parser("seed", help="load a data set into the catalog")
     seed_parser.add_argument("name", nargs="?", default="munich", help="the data set (default: munich)")
@@ -211,6 +256,10 @@ def build_parser() -> argparse.ArgumentParser:
     spec = commands.add_parser("asyncapi", help="write docs/asyncapi.yaml from the code")
     spec.add_argument("--check", action="store_true", help="only check that the file is current")
     spec.set_defaults(func=asyncapi)
+
+    users = commands.add_parser("acl", help="write deploy/valkey/users.acl (a Redis user per service)")
+    users.add_argument("--check", action="store_true", help="only check that the file is current")
+    users.set_defaults(func=acl)
 
     sink = commands.add_parser("smtp-sink", help="run the local SMTP sink in the foreground")
     sink.add_argument("--host", default="127.0.0.1")

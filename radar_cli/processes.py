@@ -65,7 +65,7 @@ def service_child(
         own["RADAR_CATALOG_SEED"] = "munich"  # the catalog loads it itself when it is empty
     argv = [
         sys.executable, "-m", "uvicorn", f"radar_{service}.main:create_app", "--factory",
-        "--host", host, "--port", str(port), "--loop", "uvloop", "--no-access-log",
+        "--host", host, "--port", str(port), "--loop", "uvloop", "--no-access-log", "--no-proxy-headers",
     ]  # fmt: skip
     return Child(service, argv, own, data_dir / "logs" / f"{service}.log", port, host=host)
 

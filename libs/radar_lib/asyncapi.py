@@ -60,10 +60,13 @@ def declare(broker: RedisBroker, events: ServiceEvents) -> None:
             description=f"Every {events.service} process reads {event_type.stream()} on its own (no group).",
         )(_documented(event_type, "follow"))
     for event_type in events.publishes:
+        stream = event_type.stream()
+        # a stream the service also reads keeps the plain name for its reading channel
+        suffix = ":outbox" if stream in events.consumes else ""
         broker.publisher(
-            stream=event_type.stream(),
+            stream=stream,
             schema=event_type,
-            title=f"{events.service}:{event_type.stream()}",
+            title=f"{events.service}:{stream}{suffix}",
             description=f"{events.service} writes {event_type.TYPE} through its outbox.",
         )
 

@@ -1,10 +1,19 @@
-"""Connection pools and numbered plain-SQL migrations, applied at start and recorded."""
+"""Connection pools that hand out live connections, and numbered plain-SQL migrations.
+
+A pooled connection that the server ended while it sat idle (a restart, a failover,
+pg_terminate_backend) is found out when it is handed out again, not by the request that
+gets it: a connection idle longer than CHECK_AFTER_IDLE_SECONDS is checked with one round
+trip, and a dead one is replaced before the caller sees it. Busy connections are not checked.
+"""
 
 from __future__ import annotations
 
 import logging
+import time
+import weakref
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 
@@ -13,11 +22,56 @@ log = logging.getLogger(__name__)
 MIGRATIONS_LOCK = 7_340_001  # advisory lock id: one migrator at a time per database
 
 
+CHECK_AFTER_IDLE_SECONDS = 1.0
+_handed_out: weakref.WeakKeyDictionary[Any, float] = weakref.WeakKeyDictionary()
+
+
+async def _check_if_idle(proxy: Any) -> None:
+    """Raises when a connection that sat idle has been ended by the server meanwhile."""
+    raw = proxy._con  # the connection behind the pool's proxy
+    now = time.monotonic()
+    idle_since = _handed_out.get(raw)
+    _handed_out[raw] = now
+    if idle_since is not None and now - idle_since > CHECK_AFTER_IDLE_SECONDS:
+        await raw.execute("SELECT 1")
+
+
+DEAD_CONNECTION = (
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.exceptions.OperatorInterventionError,  # "terminating connection due to administrator command"
+    asyncpg.exceptions.InternalClientError,  # a protocol left mid-operation by the server's goodbye
+    OSError,
+)
+
+
+class LivePool(asyncpg.Pool):
+    """An asyncpg pool whose acquire replaces a connection found dead by the idle check, once."""
+
+    async def _acquire(self, timeout: float | None) -> Any:
+        try:
+            return await super()._acquire(timeout)
+        except DEAD_CONNECTION:
+            log.info("a pooled connection was found dead; taking a new one")
+            return await super()._acquire(timeout)  # its holder closed it: this one connects afresh
+
+
 async def create_pool(dsn: str, *, max_size: int = 10) -> asyncpg.Pool:
-    """A pool whose JSON columns arrive as str and go out as str."""
-    pool = await asyncpg.create_pool(dsn, min_size=1, max_size=max_size)
-    assert pool is not None
-    return pool
+    """A pool of live connections (see the module docstring), at most `max_size`."""
+    return await LivePool(
+        dsn,
+        min_size=1,
+        max_size=max_size,
+        max_queries=50_000,
+        max_inactive_connection_lifetime=300.0,
+        connect=None,
+        setup=_check_if_idle,
+        init=None,
+        reset=None,
+        loop=None,
+        connection_class=asyncpg.Connection,
+        record_class=asyncpg.Record,
+    )
 
 
 def _migration_files(directory: Path) -> list[Path]:

@@ -114,6 +114,14 @@ class CommentSubmittedPayload(Payload):
     body: str
     parent_id: uuid.UUID | None = None
     submitted_at: datetime
+    display_name: str | None = None
+
+
+# The clauses of the published netiquette, by code: a rejection's reason_code and a report's
+# reason are one of them. Moderation owns their texts (GET /netiquette).
+NETIQUETTE_CODES = (
+    "INSULT", "DISCRIMINATION", "PERSONAL_DATA", "SPAM", "OFF_TOPIC", "ILLEGAL", "RESPECT", "SHOUTING",
+)  # fmt: skip
 
 
 class CommentDecisionPayload(Payload):
@@ -123,6 +131,7 @@ class CommentDecisionPayload(Payload):
     moderator_id: uuid.UUID | None = None
     reason_code: str | None = None
     note: str | None = None
+    automatic: bool = False  # taken by moderation's policy, not by a moderator
 
 
 class CommentPublishedPayload(Payload):
@@ -130,6 +139,14 @@ class CommentPublishedPayload(Payload):
     measure_id: uuid.UUID
     body: str
     published_at: datetime
+    parent_id: uuid.UUID | None = None
+    display_name: str | None = None
+
+
+class CommentWithdrawnPayload(Payload):
+    comment_id: uuid.UUID
+    measure_id: uuid.UUID
+    withdrawn_at: datetime
 
 
 class CommentReportedPayload(Payload):
@@ -178,6 +195,14 @@ class CommentReported(Event):
     payload: CommentReportedPayload
 
 
+class CommentWithdrawn(Event):
+    """Its author took the comment back: it leaves the thread, and a decision on it changes nothing."""
+
+    TYPE = "comment.withdrawn"
+    type: Literal["comment.withdrawn"] = "comment.withdrawn"
+    payload: CommentWithdrawnPayload
+
+
 # --- participants --------------------------------------------------------------------
 
 
@@ -204,6 +229,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         CommentHidden,
         CommentPublished,
         CommentReported,
+        CommentWithdrawn,
         ParticipantErasureRequested,
     )
 }

@@ -40,6 +40,8 @@ def is_transient(exc: BaseException) -> bool:
         return True
     if isinstance(exc, asyncpg.InterfaceError):
         return "closed" in str(exc) or "released" in str(exc)  # the connection went away under us
+    if isinstance(exc, asyncpg.exceptions.InternalClientError):
+        return "another operation" in str(exc)  # the server's goodbye arrived mid-protocol
     if isinstance(exc, redis_errors.ResponseError):
         text = str(exc)
         return text.startswith(("LOADING", "MASTERDOWN", "READONLY", "NOREPLICAS", "BUSY "))

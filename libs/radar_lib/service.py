@@ -209,7 +209,9 @@ def create_service_app(
     for router in routers:
         app.include_router(router)
     app.add_middleware(LastResort)  # innermost: what escapes a route still leaves as JSON
-    app.add_middleware(InternalTokenGate, secret=settings.internal_token_secret)
+    app.add_middleware(
+        InternalTokenGate, secret=settings.internal_token_secret, service=settings.service_name
+    )
     from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
     FastAPIInstrumentor.instrument_app(app, tracer_provider=setup_tracing(settings.service_name))

@@ -1,4 +1,12 @@
-"""The settings every service shares; each service subclasses this with its own fields."""
+"""The settings every service shares; each service subclasses this with its own fields.
+
+A service runs in production unless told otherwise: only `radar up` and the tests set
+RADAR_ENV=development. Outside development every secret a service names must hold at
+least 32 random bytes, which this module measures simply: written as hex it needs 64
+characters, in any other form (base64 of `secrets.token_urlsafe(32)` or
+`openssl rand -base64 32`) 43; and it must use at least MIN_DISTINCT_CHARACTERS different
+characters, which refuses repetitions such as "aaaa..." or "abcabc...".
+"""
 
 from __future__ import annotations
 
@@ -9,6 +17,10 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_SECRET = "development-only-secret-change-me"  # noqa: S105 - refused outside development
+MIN_SECRET_LENGTH = 43  # 32 bytes in base64 without padding
+MIN_HEX_SECRET_LENGTH = 64  # 32 bytes in hex
+MIN_DISTINCT_CHARACTERS = 10
+HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
 
 
 def default_consumer_name() -> str:
@@ -22,10 +34,13 @@ def default_consumer_name() -> str:
 class ServiceSettings(BaseSettings):
     """Read from RADAR_* environment variables; the service's database URL comes from its subclass."""
 
-    model_config = SettingsConfigDict(env_prefix="RADAR_", extra="ignore", populate_by_name=True)
+    # hide_input_in_errors: a refusal must not print the secrets and URLs it was given into a log
+    model_config = SettingsConfigDict(
+        env_prefix="RADAR_", extra="ignore", populate_by_name=True, hide_input_in_errors=True
+    )
 
     service_name: str = "radar"
-    env: str = "development"
+    env: str = "production"
     database_url: str = ""
     redis_url: str = "redis://127.0.0.1:6379/0"
     internal_token_secret: str = DEV_SECRET
@@ -48,10 +63,23 @@ class ServiceSettings(BaseSettings):
         return self.env == "development"
 
     @model_validator(mode="after")
-    def _refuse_placeholder_secrets(self) -> ServiceSettings:
+    def _refuse_weak_secrets(self) -> ServiceSettings:
         for name in self.SECRET_FIELDS:
-            if not self.is_development and getattr(self, name) in ("", DEV_SECRET):
-                raise ValueError(f"RADAR_{name.upper()} must be set outside development")
+            if not self.is_development:
+                _refuse_weak_secret(name, getattr(self, name))
         if not self.database_url:
             raise ValueError(f"the database URL of {self.service_name} is not set")
         return self
+
+
+def _refuse_weak_secret(name: str, value: str) -> None:
+    variable = f"RADAR_{name.upper()}"
+    if value in ("", DEV_SECRET):
+        raise ValueError(f"{variable} must be set outside development")
+    wanted = MIN_HEX_SECRET_LENGTH if set(value) <= HEX_DIGITS else MIN_SECRET_LENGTH
+    if len(value) < wanted or len(set(value)) < MIN_DISTINCT_CHARACTERS:
+        raise ValueError(
+            f"{variable} must hold at least 32 random bytes outside development: "
+            f"{MIN_SECRET_LENGTH} characters of base64 or {MIN_HEX_SECRET_LENGTH} of hex, "
+            "e.g. from `openssl rand -base64 32`"
+        )

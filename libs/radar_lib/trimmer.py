@@ -37,9 +37,11 @@ async def acknowledged_floor(redis: Redis, stream: str, *, lag_alarm: int) -> St
     floor: StreamId | None = None
     for group in cast(list[dict[str, Any]], await redis.xinfo_groups(stream)):
         name = group["name"].decode() if isinstance(group["name"], bytes) else group["name"]
-        if group["pending"]:
-            summary = cast(dict[str, Any], await redis.xpending(stream, name))
-            needed = parse_id(summary["min"])
+        oldest_pending = None
+        if group["pending"]:  # may be acknowledged by the time XPENDING answers: min is then None
+            oldest_pending = cast(dict[str, Any], await redis.xpending(stream, name))["min"]
+        if oldest_pending is not None:
+            needed = parse_id(oldest_pending)
         else:
             ms, seq = parse_id(group["last-delivered-id"])
             needed = (ms, seq + 1)

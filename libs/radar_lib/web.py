@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -12,7 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from radar_lib.errors import RuleBroken
-from radar_lib.token import HEADER, InvalidToken, Principal, verify
+from radar_lib.token import HEADER, InvalidToken, Principal, Target, verify
 
 OPEN_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})  # internal services: the network guards them
 BODY_PARSE_ERROR = "There was an error parsing the body"  # FastAPI's detail when a body cannot be decoded
@@ -66,30 +68,85 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         if exc.status_code == 400 and exc.detail == BODY_PARSE_ERROR:  # e.g. invalid UTF-8
             return error_response(400, "MALFORMED_JSON", "The request body is not valid UTF-8 JSON.")
         code = _HTTP_CODES.get(exc.status_code, "HTTP_ERROR")
-        return error_response(exc.status_code, code, str(exc.detail))
+        response = error_response(exc.status_code, code, str(exc.detail))
+        response.headers.update(exc.headers or {})  # e.g. Allow on a 405
+        if exc.status_code == 405:
+            documented = documented_methods(request.app, request.url.path)
+            if documented:  # Starlette names the first route's methods only, not all of the path's
+                response.headers["Allow"] = ", ".join(documented)
+        return response
+
+
+def documented(**keywords: Any) -> Callable[[dict[str, Any]], None]:
+    """A json_schema_extra that documents what the domain checks with its own error codes.
+
+    The schema then says what a valid value is (an enum, a length, a range), while a wrong
+    value still reaches the domain's rule and its stable code (e.g. DECISION_UNKNOWN) instead
+    of a generic VALIDATION_FAILED. Replaces the generated type (a nullable `anyOf`) as a whole.
+    """
+
+    def document(schema: dict[str, Any]) -> None:
+        title = schema.get("title")
+        schema.clear()
+        schema.update({**({"title": title} if title else {}), **keywords})
+
+    return document
+
+
+def documented_methods(app: FastAPI, path: str) -> list[str]:
+    """The methods the app's OpenAPI document lists for the path template that `path` fits best.
+
+    The template with the fewest parameters wins (/comments/mine before /comments/{id}), as
+    the router's order of literal paths before parameters does.
+    """
+    templates: list[tuple[re.Pattern[str], int, list[str]]] | None = getattr(
+        app.state, "method_templates", None
+    )
+    if templates is None:
+        templates = [
+            (re.compile("^" + re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(template)) + "$"),
+             template.count("{"), sorted(m.upper() for m in operations))
+            for template, operations in app.openapi().get("paths", {}).items()
+        ]  # fmt: skip
+        app.state.method_templates = templates
+    fitting = [(params, methods) for pattern, params, methods in templates if pattern.match(path)]
+    if not fitting:
+        return []
+    fewest = min(params for params, _ in fitting)
+    return sorted({method for params, methods in fitting if params == fewest for method in methods})
 
 
 class InternalTokenGate:
-    """Refuses every request but health checks unless it carries a valid internal token."""
+    """Refuses every request but health checks unless it carries a valid token for this very request.
 
-    def __init__(self, app: ASGIApp, *, secret: str) -> None:
+    The token names this service, the method and the path as it was sent on the wire (not
+    decoded, without the query): one minted for another service, method or path is refused.
+    A token header that is not UTF-8 is refused like any other malformed token.
+    """
+
+    def __init__(self, app: ASGIApp, *, secret: str, service: str) -> None:
         self.app = app
         self.secret = secret
+        self.service = service
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] in OPEN_PATHS:
             await self.app(scope, receive, send)
             return
         wanted = HEADER.lower().encode()
-        token = next((v.decode() for k, v in scope["headers"] if k == wanted), None)
+        raw = next((v for k, v in scope["headers"] if k == wanted), None)
+        wire_path = (scope.get("raw_path") or scope["path"].encode()).partition(b"?")[0]
         try:
-            principal = verify(token, secret=self.secret)
-        except InvalidToken as exc:
-            response = error_response(401, "INTERNAL_TOKEN_INVALID", str(exc))
+            token = raw.decode() if raw is not None else None
+            target = Target(audience=self.service, method=scope["method"], path=wire_path.decode("ascii"))
+            principal = verify(token, secret=self.secret, target=target)
+        except (InvalidToken, UnicodeDecodeError) as exc:
+            message = str(exc) if isinstance(exc, InvalidToken) else "malformed token"
+            response = error_response(401, "INTERNAL_TOKEN_INVALID", message)
             await response(scope, receive, send)
             return
         scope.setdefault("state", {})["principal"] = principal

@@ -193,9 +193,13 @@ def test_postgres_start_refused_while_old_server_processes_live_is_tried_again(s
     old = psutil.Process(system.run_info()["postgres_pid"])
     restart = next_restart(system, "postgresql")
     seen = len(system.lines)
-    lingering = old.children()
-    for process in lingering:  # old server processes that hold on to the old shared memory
-        process.suspend()
+    lingering = []
+    for process in old.children():  # old server processes that hold on to the old shared memory
+        try:
+            process.suspend()
+        except psutil.NoSuchProcess:  # a backend that ended a moment ago holds nothing
+            continue
+        lingering.append(process)
     try:
         old.kill()
         system.wait_for(

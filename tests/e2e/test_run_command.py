@@ -10,10 +10,13 @@ from __future__ import annotations
 import os
 import signal
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 import psutil
 import pytest
+import redis
+from redis.exceptions import AuthenticationError, NoPermissionError, ResponseError
 
 from radar_cli.embedded import free_port
 from tests.radar_process import Launcher, alive, eventually_ready, processes_mentioning
@@ -52,7 +55,7 @@ def test_each_service_gets_its_own_database_url_and_its_settings(system: Launche
         assert env["RADAR_CONSUMER_NAME"] == f"{name}-1"
         assert env["OTEL_SERVICE_NAME"] == name
         assert env["OTEL_RESOURCE_ATTRIBUTES"] == "test=e2e"
-        assert env["RADAR_REDIS_URL"] == info["redis_url"]
+        assert urlsplit(env["RADAR_REDIS_URL"]).username == name  # its own Valkey user
         assert env["RADAR_ENV"] == "development"
     assert len({env["RADAR_INTERNAL_TOKEN_SECRET"] for env in envs.values()}) == 1
     assert envs["notifications"]["RADAR_SMTP_PORT"] == str(info["smtp"]["port"])
@@ -60,6 +63,33 @@ def test_each_service_gets_its_own_database_url_and_its_settings(system: Launche
     for backend in ("catalog", "participation", "moderation", "notifications"):
         assert envs["gateway"][f"RADAR_{backend.upper()}_URL"] == info["services"][backend]
     assert envs["gateway"]["RADAR_SESSION_SECRET"]
+
+
+def test_each_service_reaches_valkey_as_its_own_user_and_nobody_without_a_password(system: Launcher) -> None:
+    info = system.run_info()
+    urls = {
+        name: urlsplit(psutil.Process(info["processes"][name]["pid"]).environ()["RADAR_REDIS_URL"])
+        for name in info["services"]
+    }
+    admin = urlsplit(info["redis_url"])  # the run file's: the administrator's, for the radar commands
+    assert admin.username == "default"
+    for name, url in urls.items():
+        assert (url.username, url.hostname, url.port) == (name, admin.hostname, admin.port)
+    passwords = [url.password for url in [admin, *urls.values()]]
+    assert all(passwords) and len(set(passwords)) == len(passwords)
+
+    participation = redis.Redis.from_url(urls["participation"].geturl(), socket_timeout=5)
+    assert participation.xlen("radar.dlq.comment.approved") == 0
+    with pytest.raises(NoPermissionError):
+        participation.xadd("radar.comment.approved", {"forged": "decision"})
+    with pytest.raises(NoPermissionError):
+        participation.set("radar:session:" + "0" * 64, '{"roles": ["admin"]}')
+    with pytest.raises((AuthenticationError, ResponseError)):
+        redis.Redis(host=str(admin.hostname), port=admin.port, socket_timeout=5).ping()
+    assert redis.Redis.from_url(info["redis_url"], socket_timeout=5).ping()
+    acl_file = system.data_dir / "valkey" / "users.acl"
+    assert acl_file.stat().st_mode & 0o777 == 0o600
+    assert not any(str(p) in acl_file.read_text() for p in passwords), "only the passwords' hashes"
 
 
 def test_run_starts_everything_and_stops_cleanly_on_sigterm(system: Launcher) -> None:

@@ -7,9 +7,13 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import asyncpg
 from fastapi import FastAPI
 from faststream.redis import RedisBroker
 
+from radar_catalog.seed import MIGRATIONS as CATALOG_MIGRATIONS
+from radar_catalog.seed import load_dataset
+from radar_lib.db import migrate
 from radar_lib.events import Event, MeasurePublished, MeasureSnapshot
 from radar_lib.outbox import add_event
 
@@ -31,6 +35,16 @@ async def emit(app: FastAPI, event: Event) -> None:
     """Send an event through a running service's outbox, as its own code would."""
     async with app.state.runtime.pool.acquire() as conn, conn.transaction():
         await add_event(conn, event)
+
+
+async def seed_catalog(dsn: str, city: dict[str, Any]) -> None:
+    """A catalog database with its tables and this data set (its measure events wait in the outbox)."""
+    await migrate(dsn, service_migrations=CATALOG_MIGRATIONS)
+    conn = await asyncpg.connect(dsn)
+    try:
+        await load_dataset(conn, city)
+    finally:
+        await conn.close()
 
 
 def measure_published(*, slug: str, title: str = "E-Akte") -> MeasurePublished:

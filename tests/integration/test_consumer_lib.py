@@ -68,7 +68,10 @@ def consumer_process(dsn: str, redis_url: str, *, name: str) -> Iterator[subproc
         cwd=REPO_ROOT,
         stdout=subprocess.PIPE,
         text=True,
-        env={k: v for k, v in os.environ.items() if not k.startswith("RADAR_")},
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith("RADAR_")},
+            "RADAR_ENV": "development",
+        },
     )
     try:
         assert process.stdout is not None

@@ -224,3 +224,34 @@ async def test_service_answers_json_503_while_its_database_is_away(
         assert r.headers["Retry-After"]
         ready = await client.get("/moderation/queue", headers=token_headers(moderator()))
         assert ready.status_code == 200
+
+
+async def test_request_after_every_backend_was_terminated_gets_a_live_connection(
+    own_pg: OwnPostgres, redis_url: str
+) -> None:
+    settings = ParticipationSettings(
+        database_url=own_pg.ensure_service_database("participation"),
+        redis_url=redis_url,
+        internal_token_secret=TOKEN_SECRET,
+    )
+    app = create_participation(settings)
+    async with running_service(app) as client:
+        slug = f"live-{uuid.uuid4().hex[:6]}"
+        await emit(app, measure_published(slug=slug))
+
+        async def thread_answers() -> bool:
+            r = await client.get(f"/measures/{slug}/comments", headers=token_headers(participant()))
+            return r.status_code == 200
+
+        await eventually(thread_answers)
+        ended = own_pg.psql(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+            " WHERE datname = 'radar_participation'"
+        )
+        assert int(ended) > 0
+        await asyncio.sleep(1.2)  # the pooled connections are idle long enough to be checked
+        for _ in range(3):  # every pooled connection was ended: none of them may answer 5xx
+            r = await client.post(
+                f"/measures/{slug}/comments", json={"body": "Wieder da"}, headers=token_headers(participant())
+            )
+            assert r.status_code == 202, r.text

@@ -2,103 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
-from dataclasses import dataclass
 
 import httpx
 import pytest
-import uvicorn
-from fastapi import FastAPI
 
-from radar_cli.embedded import free_port
 from radar_gateway.accounts import add_staff
-from radar_gateway.config import GatewaySettings
-from radar_gateway.main import create_app as create_gateway
-from radar_moderation.config import ModerationSettings
-from radar_moderation.main import create_app as create_moderation
-from radar_participation.config import ParticipationSettings
-from radar_participation.main import create_app as create_participation
-from tests.conftest import TOKEN_SECRET
-from tests.integration.helpers import emit, eventually, measure_published
+from tests.integration.gateway_system import PASSWORD, System
+from tests.integration.helpers import eventually
 
 pytestmark = pytest.mark.integration
-PASSWORD = "correct horse battery staple"
-
-
-@asynccontextmanager
-async def serving(app: FastAPI) -> AsyncIterator[str]:
-    """Serve an app on a real port in this event loop; yield its base URL."""
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        if task.done():
-            task.result()
-        await asyncio.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await task
-
-
-@dataclass
-class System:
-    gateway: httpx.AsyncClient
-    participation_url: str
-    participation_app: FastAPI
-    gateway_dsn: str
-
-    def client(self) -> httpx.AsyncClient:
-        """Another browser: its own cookies."""
-        return httpx.AsyncClient(transport=self.gateway._transport, base_url="http://gateway")
-
-    async def staff(self, role: str) -> httpx.AsyncClient:
-        """A browser with a logged-in staff member of this role."""
-        email = f"{role}-{uuid.uuid4().hex[:6]}@example.org"
-        await add_staff(self.gateway_dsn, email=email, password=PASSWORD, role=role)
-        client = self.client()
-        r = await client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
-        assert r.status_code == 200, r.text
-        client.headers["X-CSRF-Token"] = client.cookies["radar_csrf"]
-        return client
-
-    async def measure(self) -> str:
-        slug = f"measure-{uuid.uuid4().hex[:6]}"
-        await emit(self.participation_app, measure_published(slug=slug))
-
-        async def known() -> bool:
-            return (await self.gateway.get(f"/api/v1/measures/{slug}/comments")).status_code == 200
-
-        await eventually(known)
-        return slug
-
-
-@pytest.fixture
-async def system(new_database: Callable[[str], str], redis_url: str) -> AsyncIterator[System]:
-    common = {"redis_url": redis_url, "internal_token_secret": TOKEN_SECRET}
-    part_app = create_participation(
-        ParticipationSettings(database_url=new_database("participation"), **common)
-    )
-    mod_app = create_moderation(ModerationSettings(database_url=new_database("moderation"), **common))
-    async with serving(part_app) as part_url, serving(mod_app) as mod_url:
-        gateway_dsn = new_database("gateway")
-        settings = GatewaySettings(
-            database_url=gateway_dsn,
-            participation_url=part_url,
-            moderation_url=mod_url,
-            catalog_url="http://127.0.0.1:9",  # not running: answers 503
-            comments_per_window=5,
-            **common,
-        )
-        app = create_gateway(settings)
-        async with app.router.lifespan_context(app):
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
-                yield System(client, part_url, part_app, gateway_dsn)
 
 
 async def test_comment_travels_through_the_gateway_and_appears_after_approval(system: System) -> None:

@@ -32,8 +32,8 @@ from radar_moderation.main import create_app as create_moderation
 from radar_participation.config import ParticipationSettings
 from radar_participation.main import create_app as create_participation
 from tests.conftest import TOKEN_SECRET
+from tests.integration.gateway_system import serving
 from tests.integration.helpers import eventually
-from tests.integration.test_gateway import serving
 from tests.integration.test_web_pages import form_token
 
 pytestmark = pytest.mark.integration

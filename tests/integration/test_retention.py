@@ -55,3 +55,21 @@ async def test_group_far_behind_is_reported(redis: Redis, caplog: pytest.LogCapt
     await trim_stream(redis, STREAM, keep=10, lag_alarm=100)
     assert "group asleep is 200 entries behind" in caplog.text
     assert len(await left(redis)) == 200
+
+
+async def test_entry_acknowledged_while_the_floor_is_read_does_not_stop_retention(redis_url: str) -> None:
+    class AcksRightAfterXinfo(Redis):
+        """The group acknowledges its last pending entry between XINFO GROUPS and XPENDING."""
+
+        async def xinfo_groups(self, name: Any) -> Any:
+            groups = await super().xinfo_groups(name)
+            await self.xack(STREAM, "busy", *ids)
+            return groups
+
+    redis = AcksRightAfterXinfo.from_url(redis_url)
+    ids = await fill(redis, 20)
+    await redis.xgroup_create(STREAM, "busy", id="0")
+    await redis.xreadgroup("busy", "b", {STREAM: ">"}, count=20)
+    await trim_stream(redis, STREAM, keep=5, lag_alarm=1_000)
+    assert set(ids[-5:]) <= set(await left(redis))
+    await redis.aclose()

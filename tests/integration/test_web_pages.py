@@ -28,8 +28,8 @@ from radar_lib.db import migrate
 from radar_participation.config import ParticipationSettings
 from radar_participation.main import create_app as create_participation
 from tests.conftest import TOKEN_SECRET
+from tests.integration.gateway_system import serving
 from tests.integration.helpers import eventually
-from tests.integration.test_gateway import serving
 
 pytestmark = pytest.mark.integration
 PASSWORD = "correct horse battery staple"

@@ -25,7 +25,9 @@ def test_every_subscription_and_outbox_stream_is_a_channel_with_its_event_schema
             assert channel["bindings"]["redis"]["method"] == "xreadgroup"
             assert route.event_type.__name__ in spec["components"]["schemas"]
         for event_type in events.publishes:
-            assert channels[f"{service}:{event_type.stream()}"]["bindings"]["redis"]["method"] == "xadd"
+            stream = event_type.stream()
+            name = f"{service}:{stream}:outbox" if stream in events.consumes else f"{service}:{stream}"
+            assert channels[name]["bindings"]["redis"]["method"] == "xadd"
     assert spec["asyncapi"] == "3.0.0"
     assert "moderation:radar.comment.submitted" in channels
     assert "participation:radar.comment.submitted" in channels  # written by participation

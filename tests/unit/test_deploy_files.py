@@ -209,7 +209,7 @@ def test_every_deployment_has_probes_and_resource_limits() -> None:
             assert {"cpu", "memory"} <= resources["requests"].keys(), name
 
 
-def test_deployments_take_only_their_own_database_url_from_the_documented_secret() -> None:
+def test_deployments_take_only_their_own_database_and_redis_urls_from_the_documented_secret() -> None:
     documented = yaml.safe_load(SECRET_TEMPLATE.read_text(encoding="utf-8"))["stringData"].keys()
     for name, deployment in deployments().items():
         for container in containers(deployment):
@@ -217,7 +217,11 @@ def test_deployments_take_only_their_own_database_url_from_the_documented_secret
                 ref = env.get("valueFrom", {}).get("secretKeyRef")
                 if ref:
                     assert ref["name"] == "radar-secrets" and ref["key"] in documented, f"{name}: {ref}"
-                    assert ref["key"] == env["name"], f"{name}: {env['name']} holds {ref['key']}"
+                    # each service's RADAR_REDIS_URL names its own Redis user (deploy/valkey/users.acl)
+                    own = (
+                        f"RADAR_{name.upper()}_REDIS_URL" if env["name"] == "RADAR_REDIS_URL" else env["name"]
+                    )
+                    assert ref["key"] == own, f"{name}: {env['name']} holds {ref['key']}"
             urls = {e["name"] for e in container.get("env", []) if e["name"].endswith("_DATABASE_URL")}
             assert urls == {f"RADAR_{name.upper()}_DATABASE_URL"}, name
 

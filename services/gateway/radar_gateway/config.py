@@ -4,6 +4,8 @@ from typing import ClassVar
 
 from pydantic import AliasChoices, Field
 
+from radar_gateway.proxies import TrustedProxies
+from radar_lib.keys import Purpose, derive_key
 from radar_lib.settings import DEV_SECRET, ServiceSettings
 
 
@@ -19,16 +21,39 @@ class GatewaySettings(ServiceSettings):
     notifications_url: str = "http://127.0.0.1:8104"
     public_url: str = "http://127.0.0.1:8000"
     max_body_bytes: int = 64 * 1024
-    session_hours: int = 8
-    login_failures_allowed: int = 5
-    login_window_seconds: int = 900
+    session_hours: int = 8  # absolute lifetime of a staff session
+    session_idle_minutes: int = 30  # a staff session unused for this long ends
+    login_failures_allowed: int = 5  # per (account, address), then each failure doubles the wait
+    login_address_failures_allowed: int = 20  # per address, over all e-mails (password spraying)
+    login_window_seconds: int = 900  # failures are forgotten this long after the last; the longest wait
+    login_slowdown_max_seconds: float = 3.0  # an attacked account's attempts wait at most this long
+    password_checks_at_once: int = 2  # argon2 checks per process
+    password_checks_waiting: int = 16  # more log-ins than this waiting for a check get 503
     comments_per_window: int = 10
     comment_window_seconds: int = 600
     forward_timeout_seconds: float = 10.0
     redis_request_timeout_seconds: float = 1.0  # a request-path Redis call gives up after about twice this
+    trusted_proxies: TrustedProxies = ()  # whose X-Forwarded-For counts: addresses or CIDRs (proxies.py)
 
     SECRET_FIELDS: ClassVar[tuple[str, ...]] = ("internal_token_secret", "session_secret")
 
     @property
     def secure_cookies(self) -> bool:
         return not self.is_development
+
+    # Keys derived from the session secret, one per purpose (radar_lib.keys): never the secret itself.
+    @property
+    def participant_cookie_key(self) -> bytes:
+        return derive_key(self.session_secret, Purpose.PARTICIPANT_COOKIE)
+
+    @property
+    def form_token_key(self) -> bytes:
+        return derive_key(self.session_secret, Purpose.FORM_TOKEN)
+
+    @property
+    def session_id_key(self) -> bytes:
+        return derive_key(self.session_secret, Purpose.SESSION_ID)
+
+    @property
+    def address_hash_key(self) -> bytes:
+        return derive_key(self.session_secret, Purpose.ADDRESS_HASH)

@@ -12,6 +12,7 @@ from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
+from radar_gateway.accounts import PasswordChecks
 from radar_gateway.cache import PublicReadCache
 from radar_gateway.config import GatewaySettings
 from radar_gateway.forward import Forwarder
@@ -26,9 +27,13 @@ class Gateway:
     forwarder: Forwarder
     cache: PublicReadCache
     limiter: RateLimiter = field(init=False)
+    password_checks: PasswordChecks = field(init=False)  # argon2 work of this process, bounded
 
     def __post_init__(self) -> None:
         self.limiter = RateLimiter(self.redis)
+        self.password_checks = PasswordChecks(
+            at_once=self.settings.password_checks_at_once, waiting=self.settings.password_checks_waiting
+        )
 
 
 @asynccontextmanager

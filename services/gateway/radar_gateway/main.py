@@ -7,15 +7,19 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
+from fastapi.routing import APIRoute
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
 from radar_gateway.api import router
+from radar_gateway.auth_api import router as auth_router
 from radar_gateway.cache import CacheInvalidator, PublicReadCache
 from radar_gateway.config import GatewaySettings
 from radar_gateway.context import Gateway, request_redis
 from radar_gateway.forward import Forwarder
 from radar_gateway.openapi import router as openapi_router
-from radar_gateway.security import BodyLimit, SecurityHeaders
+from radar_gateway.proxies import trust_proxies
+from radar_gateway.security import BodyLimit, CrossSiteRefusal, SecurityHeaders
+from radar_gateway.security_log import configure_security_log
 from radar_gateway.web import install_web
 from radar_gateway.web.problems import error_page
 from radar_lib.last_resort import LastResort
@@ -30,6 +34,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     """Build the gateway from settings (read from the environment when none are given)."""
     s = settings or GatewaySettings()
+    configure_security_log()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -64,16 +69,24 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
+        redirect_slashes=False,  # its redirect would name the client's Host header
     )
     install_error_handlers(app)
     app.include_router(health_router())
     app.include_router(openapi_router)
+    app.include_router(auth_router)  # before router: its catch-all would take /api/v1/auth/*
+    app.state.own_api_routes = {
+        r.path: set(r.methods or ()) for r in auth_router.routes if isinstance(r, APIRoute)
+    }
     app.include_router(router)
     install_web(app)  # the web pages, their static files and HTML error pages
     install_metrics(app, service_name=s.service_name, collect=None, allow=from_this_host)
     app.add_middleware(LastResort, error_page=error_page)  # innermost: its answers get the headers too
     app.add_middleware(BodyLimit, max_bytes=s.max_body_bytes)
-    app.add_middleware(SecurityHeaders)
+    # before any body is read
+    app.add_middleware(CrossSiteRefusal, public_url=s.public_url, loopback_aliases=s.is_development)
+    app.add_middleware(SecurityHeaders, hsts=not s.is_development)
+    trust_proxies(app, s.trusted_proxies)  # outermost: everything inside sees the real client
     FastAPIInstrumentor.instrument_app(app, tracer_provider=setup_tracing(s.service_name))
     return app
 

@@ -6,16 +6,16 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from radar_lib.events import CommentApproved, CommentRejected
+from radar_lib.events import CommentApproved, CommentHidden, CommentRejected
 from radar_lib.service import create_service_app
 from radar_moderation import consumers
-from radar_moderation.api import router
+from radar_moderation.api import ROUTERS
 from radar_moderation.config import ModerationSettings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 # the events this service writes through its outbox
-PUBLISHES = (CommentApproved, CommentRejected)
+PUBLISHES = (CommentApproved, CommentRejected, CommentHidden)
 
 
 def create_app(settings: ModerationSettings | None = None) -> FastAPI:
@@ -24,7 +24,7 @@ def create_app(settings: ModerationSettings | None = None) -> FastAPI:
         settings or ModerationSettings(),
         title="Digitalisierungsradar moderation",
         migrations=MIGRATIONS,
-        routers=[router],
+        routers=list(ROUTERS),
         register_consumers=consumers.register,
         publishes=PUBLISHES,
     )

@@ -11,3 +11,5 @@ class ParticipationSettings(ServiceSettings):
         default="", validation_alias=AliasChoices("RADAR_PARTICIPATION_DATABASE_URL", "DATABASE_URL")
     )
     comment_max_length: int = 2000
+    display_name_max_length: int = 60
+    erasure_poll_seconds: float = 1.0  # how often queued stream entries of erased participants are deleted

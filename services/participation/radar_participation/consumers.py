@@ -1,4 +1,4 @@
-"""Participation's event handlers: the measure projection and moderation's decisions."""
+"""Participation's event handlers: the measure projection, moderation's decisions, erasure."""
 
 from __future__ import annotations
 
@@ -17,12 +17,14 @@ from radar_lib.events import (
     MeasurePublished,
     MeasureSnapshot,
     MeasureUpdated,
+    ParticipantErasureRequested,
 )
 from radar_lib.failures import NotYet
-from radar_lib.outbox import add_event
 from radar_lib.settings import ServiceSettings
-from radar_participation import store
 from radar_participation.domain import decision_comes_early, next_status
+from radar_participation.erasure import add_event_carrying, erase_participant
+from radar_participation.store.comments import lock_comment, set_comment_status
+from radar_participation.store.measures import upsert_measure
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +32,7 @@ log = logging.getLogger(__name__)
 async def project_measure(conn: asyncpg.Connection, event: MeasurePublished) -> None:
     """Keep the newest version of a measure; older versions arriving late change nothing."""
     snap: MeasureSnapshot = event.payload
-    await store.upsert_measure(
+    await upsert_measure(
         conn,
         measure_id=snap.measure_id,
         version=snap.version,
@@ -48,18 +50,16 @@ def register(consumer: EventConsumer, settings: ServiceSettings) -> None:
         conn: asyncpg.Connection, event: CommentApproved | CommentRejected | CommentHidden, decision: str
     ) -> None:
         p = event.payload
-        comment = await store.lock_comment(conn, p.comment_id)
+        comment = await lock_comment(conn, p.comment_id)
         if comment is None:
             raise LookupError(f"decision for unknown comment {p.comment_id}")  # retried, then dead-lettered
-        if decision_comes_early(comment["status"], decision):
-            raise NotYet(f"{decision} for comment {p.comment_id} still {comment['status']}")
-        status = next_status(comment["status"], decision)
-        if status is None:
-            log.info(
-                "decision %s on comment %s in status %s ignored", decision, p.comment_id, comment["status"]
-            )
+        if decision_comes_early(comment.status, decision):
+            raise NotYet(f"{decision} for comment {p.comment_id} still {comment.status}")
+        status = next_status(comment.status, decision)
+        if status is None:  # decided before, withdrawn or erased: the decision changes nothing
+            log.info("decision %s on comment %s in status %s ignored", decision, p.comment_id, comment.status)
             return
-        await store.set_comment_status(
+        await set_comment_status(
             conn,
             comment_id=p.comment_id,
             status=status,
@@ -68,26 +68,27 @@ def register(consumer: EventConsumer, settings: ServiceSettings) -> None:
             note=p.note,
         )
         if status == "published":
-            await add_event(
-                conn,
-                CommentPublished.create(
-                    producer=settings.service_name,
-                    payload=CommentPublishedPayload(
-                        comment_id=p.comment_id,
-                        measure_id=comment["measure_id"],
-                        body=comment["body"],
-                        published_at=p.decided_at,
-                    ),
-                ),
+            payload = CommentPublishedPayload(
+                comment_id=p.comment_id,
+                measure_id=comment.measure_id,
+                body=comment.body or "",
+                parent_id=comment.parent_id,
+                display_name=comment.display_name,
+                published_at=p.decided_at,
             )
+            event = CommentPublished.create(producer=settings.service_name, payload=payload)
+            await add_event_carrying(conn, event, participants=[comment.participant_id])
 
     async def publish_comment(conn: asyncpg.Connection, event: CommentApproved) -> None:
+        """An approved comment is published and announced as comment.published."""
         await apply_decision(conn, event, "approve")
 
     async def reject_comment(conn: asyncpg.Connection, event: CommentRejected) -> None:
+        """A rejected comment stays visible to its author alone, with the reason and the note."""
         await apply_decision(conn, event, "reject")
 
     async def hide_comment(conn: asyncpg.Connection, event: CommentHidden) -> None:
+        """A hidden comment leaves the public thread."""
         await apply_decision(conn, event, "hide")
 
     for measure_event in (MeasurePublished, MeasureUpdated, MeasureArchived):
@@ -95,3 +96,4 @@ def register(consumer: EventConsumer, settings: ServiceSettings) -> None:
     consumer.on(CommentApproved, publish_comment)
     consumer.on(CommentRejected, reject_comment)
     consumer.on(CommentHidden, hide_comment)
+    consumer.on(ParticipantErasureRequested, erase_participant)

@@ -6,16 +6,29 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from radar_lib.events import CommentPublished, CommentSubmitted
+from radar_lib.events import (
+    CommentPublished,
+    CommentReported,
+    CommentSubmitted,
+    CommentWithdrawn,
+    ParticipantErasureRequested,
+)
 from radar_lib.service import create_service_app
 from radar_participation import consumers
-from radar_participation.api import router
+from radar_participation.api import routers
 from radar_participation.config import ParticipationSettings
+from radar_participation.erasure import start_stream_erasure
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 # the events this service writes through its outbox
-PUBLISHES = (CommentSubmitted, CommentPublished)
+PUBLISHES = (
+    CommentSubmitted,
+    CommentPublished,
+    CommentReported,
+    CommentWithdrawn,
+    ParticipantErasureRequested,
+)
 
 
 def create_app(settings: ParticipationSettings | None = None) -> FastAPI:
@@ -24,7 +37,8 @@ def create_app(settings: ParticipationSettings | None = None) -> FastAPI:
         settings or ParticipationSettings(),
         title="Digitalisierungsradar participation",
         migrations=MIGRATIONS,
-        routers=[router],
+        routers=routers,
         register_consumers=consumers.register,
         publishes=PUBLISHES,
+        on_start=start_stream_erasure,
     )

@@ -14,6 +14,7 @@ from radar_catalog.api.views import measure_view
 from radar_catalog.store import measures as store
 from radar_lib.service import runtime_of
 from radar_lib.token import Principal
+from radar_lib.web import documented
 
 router = APIRouter()
 Editor = Annotated[Principal, Depends(editor)]
@@ -67,9 +68,12 @@ class MeasurePatch(BaseModel):
     expected_version: StrictInt | None = None
 
 
+NOTE_REQUIRED = documented(type="string", minLength=1)  # the domain's CHANGE_NOTE_REQUIRED
+
+
 class Archiving(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    change_note: StrictStr | None = None
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"required": ["change_note"]})
+    change_note: StrictStr | None = Field(default=None, json_schema_extra=NOTE_REQUIRED)
     expected_version: StrictInt | None = None
 
 
@@ -112,11 +116,8 @@ async def change_measure(ref: str, patch: MeasurePatch, request: Request, who: E
 
 
 @router.post("/measures/{ref}/archive")
-async def archive_measure(
-    ref: str, request: Request, who: Editor, archiving: Archiving | None = None
-) -> dict[str, Any]:
+async def archive_measure(ref: str, request: Request, who: Editor, archiving: Archiving) -> dict[str, Any]:
     """Archive a measure instead of deleting it; measure.archived leaves with it."""
-    archiving = archiving or Archiving()
     async with runtime_of(request).pool.acquire() as conn:
         measure_id = await editing.archive_measure(
             conn,

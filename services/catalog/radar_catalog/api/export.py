@@ -53,7 +53,7 @@ async def export_json(request: Request) -> dict[str, Any]:
     return {"items": items, "total": len(items)}
 
 
-@router.get("/export/measures.csv")
+@router.get("/export/measures.csv", response_class=Response, responses={200: {"content": {"text/csv": {}}}})
 async def export_csv(request: Request) -> Response:
     """Every measure as CSV in UTF-8 with a byte-order mark, so that spreadsheets read umlauts right."""
     out = io.StringIO()

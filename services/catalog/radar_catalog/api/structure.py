@@ -36,7 +36,7 @@ class MediaLink(BaseModel):
 class PresentationPatch(BaseModel):
     """Only what is sent changes; `quote: null` removes the quote."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"minProperties": 1})
     introduction: StrictStr | None = None
     quote: Quote | None = None
     media: list[MediaLink] | None = None

@@ -1,13 +1,14 @@
-"""Texts, links, quotes and media as they are stored: clean Unicode, bounded, nothing executable."""
+"""Texts, links, quotes and media as they are stored: clean Unicode, bounded, nothing executable or hidden."""
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
 from radar_catalog.domain.vocabulary import MEDIA_KINDS, CatalogError
+from radar_lib import text as text_policy
+from radar_lib.text import TextRefused
 
 TITLE_MAX = 200
 SUMMARY_MAX = 1000
@@ -19,11 +20,12 @@ LINKS_MAX = 30
 
 
 def clean_text(value: str | None, *, name: str, max_length: int, multiline: bool = True) -> str:
-    """Text as stored: NFC, trimmed, line breaks unified; refuses control characters and excess."""
-    text = unicodedata.normalize("NFC", value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
-    allowed = {"\n", "\t"} if multiline else set()
-    if any(unicodedata.category(ch) in ("Cc", "Cs", "Co") and ch not in allowed for ch in text):
-        raise CatalogError("TEXT_INVALID_CHARACTERS", f"The {name} contains control characters.")
+    """Text as stored, by the one text policy (radar_lib.text: NFC, trimmed, nothing invisible), bounded."""
+    try:
+        text = text_policy.clean_text(value or "", multiline=multiline)
+    except TextRefused as refused:
+        message = refused.message.replace("The text", f"The {name}", 1)
+        raise CatalogError("TEXT_INVALID_CHARACTERS", message, reason=refused.code) from None
     if len(text) > max_length:
         raise CatalogError(f"{name.upper()}_TOO_LONG", f"The {name} is longer than {max_length} characters.")
     return text

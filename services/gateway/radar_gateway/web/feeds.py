@@ -18,6 +18,7 @@ from fastapi.responses import Response
 
 from radar_gateway.context import gateway_of
 from radar_gateway.web.i18n import Translate, pick_language, translator
+from radar_gateway.web.links import Slug
 from radar_gateway.web.services import call
 from radar_gateway.web.views import history_lines
 
@@ -104,7 +105,7 @@ async def changes_feed(request: Request) -> Response:
 
 
 @router.get("/feeds/measures/{slug}.atom")
-async def measure_feed(slug: str, request: Request) -> Response:
+async def measure_feed(slug: Slug, request: Request) -> Response:
     """Every version of one measure."""
     lang, t = _language(request)
     base = gateway_of(request).settings.public_url.rstrip("/")

@@ -235,6 +235,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     # error pages and messages
     "error.not_found": ("Seite nicht gefunden", "Page not found"),
     "error.not_found_text": ("Diese Seite gibt es nicht (mehr).", "This page does not exist (any more)."),
+    "error.method": ("Anfrage nicht möglich", "Request not possible"),
+    "error.method_text": (
+        "Diese Adresse nimmt diese Art von Anfrage nicht an.",
+        "This address does not accept this kind of request.",
+    ),
     "error.forbidden": ("Kein Zugriff", "No access"),
     "error.forbidden_text": (
         "Für diese Seite fehlt Ihrem Konto die Rolle Redaktion.",
@@ -275,8 +280,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "The comment is too long (2000 characters at most).",
     ),
     "err.COMMENT_INVALID_CHARACTERS": (
-        "Der Kommentar enthält Steuerzeichen.",
-        "The comment contains control characters.",
+        "Der Kommentar enthält Steuer-, unsichtbare oder die Schreibrichtung ändernde Zeichen.",
+        "The comment contains control, invisible or direction-changing characters.",
     ),
     "err.MEASURE_CLOSED": (
         "Diese Maßnahme ist archiviert und nimmt keine Kommentare mehr an.",
@@ -293,7 +298,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "The summary is too long (1000 characters at most).",
     ),
     "err.DESCRIPTION_TOO_LONG": ("Die Beschreibung ist zu lang.", "The description is too long."),
-    "err.TEXT_INVALID_CHARACTERS": ("Ein Text enthält Steuerzeichen.", "A text contains control characters."),
+    "err.TEXT_INVALID_CHARACTERS": (
+        "Ein Text enthält unsichtbare oder die Schreibrichtung ändernde Zeichen.",
+        "A text contains invisible or direction-changing characters.",
+    ),
+    "err.EMAIL_INVALID": ("Diese E-Mail-Adresse ist nicht gültig.", "This e-mail address is not valid."),
     "err.FIELD_NOT_FOUND": ("Bitte wählen Sie ein Handlungsfeld.", "Please choose a field of action."),
     "err.GOAL_NOT_FOUND": (
         "Ein gewähltes Ziel gehört nicht zu diesem Handlungsfeld.",

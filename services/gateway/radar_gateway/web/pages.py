@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from radar_gateway.api import limit_comments
 from radar_gateway.context import gateway_of
 from radar_gateway.identity import PARTICIPANT_COOKIE, read_participant, sign_participant
+from radar_gateway.web.links import Slug
 from radar_gateway.web.problems import PageProblem
 from radar_gateway.web.render import Page, page_of, redirect, render
 from radar_gateway.web.services import ServiceError, all_measures, call, together, vocabulary
@@ -69,7 +70,7 @@ async def radar_page(page: PageDep) -> Response:
 
 
 @router.get("/felder/{slug}")
-async def field_page(slug: str, page: PageDep) -> Response:
+async def field_page(slug: Slug, page: PageDep) -> Response:
     """A field of action: introduction, quote, media, goals, counts per status and all its measures."""
     found, measures, areas = await together(
         call(page.request, "catalog", f"/fields/{slug}"),
@@ -82,7 +83,7 @@ async def field_page(slug: str, page: PageDep) -> Response:
 
 
 @router.get("/kernbereiche/{slug}")
-async def core_area_page(slug: str, page: PageDep) -> Response:
+async def core_area_page(slug: Slug, page: PageDep) -> Response:
     """A core area: its presentation, its fields with their counts, and all their measures."""
     area = await call(page.request, "catalog", f"/core-areas/{slug}")
     field_slugs = [f["slug"] for f in area["fields"]]
@@ -134,13 +135,13 @@ async def _measure_page(page: Page, slug: str, *, status: int = 200, **form: Any
 
 
 @router.get("/massnahmen/{slug}")
-async def measure_page(slug: str, page: PageDep) -> Response:
+async def measure_page(slug: Slug, page: PageDep) -> Response:
     """A measure: its facts, progress, change history, and the sections for rating, comments, subscribing."""
     return await _measure_page(page, slug)
 
 
 @router.post("/massnahmen/{slug}/kommentare")
-async def submit_comment(slug: str, page: PageDep) -> Response:
+async def submit_comment(slug: Slug, page: PageDep) -> Response:
     """Hand a comment to participation for moderation, then back to the measure with a notice."""
     request = page.request
     gw = gateway_of(request)
@@ -148,7 +149,7 @@ async def submit_comment(slug: str, page: PageDep) -> Response:
     text = str(form.get("body", ""))
     if not page.csrf_ok(str(form.get("csrf_token", ""))):
         return await _measure_page(page, slug, status=403, comment_text=text, comment_error="CSRF_FAILED")
-    known = read_participant(request.cookies.get(PARTICIPANT_COOKIE), secret=gw.settings.session_secret)
+    known = read_participant(request.cookies.get(PARTICIPANT_COOKIE), key=gw.settings.participant_cookie_key)
     participant_id = known or uuid.uuid4()
     try:
         await limit_comments(request, gw, participant_id)
@@ -169,6 +170,6 @@ async def submit_comment(slug: str, page: PageDep) -> Response:
             raise PageProblem(404) from exc
         return await _measure_page(page, slug, status=exc.status, comment_text=text, comment_error=exc.code)
     if known is None:
-        cookie = sign_participant(participant_id, secret=gw.settings.session_secret)
+        cookie = sign_participant(participant_id, key=gw.settings.participant_cookie_key)
         page.cookies[PARTICIPANT_COOKIE] = (cookie, 365 * 86400)
     return redirect(page, f"/massnahmen/{slug}", notice="kommentar")

@@ -16,6 +16,7 @@ from radar_gateway.web.services import ServiceError
 PROBLEMS = {
     403: ("error.forbidden", "error.forbidden_text"),
     404: ("error.not_found", "error.not_found_text"),
+    405: ("error.method", "error.method_text"),
     500: ("error.internal", "error.internal_text"),
     503: ("error.unavailable", "error.unavailable_text"),
 }
@@ -76,7 +77,9 @@ def install_problem_pages(app: FastAPI) -> None:
     async def on_http(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
         if wants_html(request) and exc.status_code in (404, 405):
-            return await problem_page(request, 404)
+            page = await problem_page(request, exc.status_code)
+            page.headers.update(exc.headers or {})  # Allow on a 405
+            return page
         assert json_http_handler is not None
         answer = json_http_handler(request, exc)
         return await answer if inspect.isawaitable(answer) else answer

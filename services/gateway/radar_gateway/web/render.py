@@ -17,10 +17,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from radar_gateway.api import _client_key
 from radar_gateway.context import gateway_of
 from radar_gateway.failures import REDIS_AWAY
+from radar_gateway.security_log import Event, record
 from radar_gateway.sessions import SESSION_COOKIE, Session, load_session
 from radar_gateway.web.i18n import LANG_COOKIE, Translate, pick_language, translator
+from radar_gateway.web.links import routed_path
 from radar_gateway.web.radar_layout import RING_ORDER
 from radar_gateway.web.radar_svg import status_symbol
 
@@ -61,13 +64,6 @@ def static_url(name: str) -> str:
     return f"/static/{name}?v={digest}"
 
 
-def is_local_path(target: str | None) -> bool:
-    """True for a path on this site (never another host: no //host, no backslashes, no scheme)."""
-    if not target:
-        return False
-    return target.startswith("/") and not target.startswith("//") and "\\" not in target
-
-
 @dataclass
 class Page:
     """One request's view of the site: language, staff session, form token, cookies to set."""
@@ -80,8 +76,8 @@ class Page:
     cookies: dict[str, tuple[str, int | None]] = field(default_factory=dict)  # to set: value, max-age
 
     @property
-    def secret(self) -> str:
-        return gateway_of(self.request).settings.session_secret
+    def form_key(self) -> bytes:
+        return gateway_of(self.request).settings.form_token_key
 
     @property
     def is_editor(self) -> bool:
@@ -95,16 +91,22 @@ class Page:
         if not nonce or len(nonce) > 64:
             nonce = secrets.token_urlsafe(18)
             self.cookies[FORM_COOKIE] = (nonce, None)
-        return _signed(nonce, self.secret)
+        return _signed(nonce, self.form_key)
 
     def csrf_ok(self, sent: str | None) -> bool:
-        """True if a posted form carries this browser's token."""
-        if not sent:
-            return False
-        if self.session is not None:
-            return hmac.compare_digest(sent.encode(), self.session.csrf.encode())
-        nonce = self.request.cookies.get(FORM_COOKIE)
-        return bool(nonce) and hmac.compare_digest(sent.encode(), _signed(nonce, self.secret).encode())  # type: ignore[arg-type]
+        """True if a posted form carries this browser's token; a refusal goes to the security log."""
+        if sent and self.session is not None:
+            ok = hmac.compare_digest(sent.encode(), self.session.csrf.encode())
+        elif sent and (nonce := self.request.cookies.get(FORM_COOKIE)):
+            ok = hmac.compare_digest(sent.encode(), _signed(nonce, self.form_key).encode())
+        else:
+            ok = False
+        if not ok:
+            address = _client_key(self.request, gateway_of(self.request).settings.address_hash_key)
+            staff_id = str(self.session.staff_id) if self.session else None
+            record(Event.CSRF_FAILED, address=address, method=self.request.method,
+                   path=self.request.url.path, staff_id=staff_id)  # fmt: skip
+        return ok
 
     def url_with(self, **changes: str | None) -> str:
         """This page's address with some query parameters changed (None removes one)."""
@@ -113,7 +115,7 @@ class Page:
         for k in [k for k, v in changes.items() if v is None]:
             params.pop(k, None)
         query = urlencode(params)
-        return self.request.url.path + (f"?{query}" if query else "")
+        return routed_path(self.request) + (f"?{query}" if query else "")
 
     @property
     def data_lang(self) -> Markup:
@@ -133,8 +135,8 @@ class Page:
         return moment.strftime("%d.%m.%Y" if self.lang == "de" else "%Y-%m-%d")
 
 
-def _signed(nonce: str, secret: str) -> str:
-    return hmac.new(secret.encode(), b"radar-form|" + nonce.encode(), hashlib.sha256).hexdigest()[:40]
+def _signed(nonce: str, key: bytes) -> str:
+    return hmac.new(key, b"radar-form|" + nonce.encode(), hashlib.sha256).hexdigest()[:40]
 
 
 async def page_of(request: Request) -> Page:
@@ -148,7 +150,8 @@ async def read_page(request: Request, *, outage_ok: bool) -> Page:
     page = Page(request=request, lang=lang, t=translator(lang), session=None)
     if token := request.cookies.get(SESSION_COOKIE):
         try:
-            page.session = await load_session(gateway_of(request).redis, token)
+            gw = gateway_of(request)
+            page.session = await load_session(gw.redis, token, key=gw.settings.session_id_key)
         except REDIS_AWAY:
             if not outage_ok:
                 raise

@@ -12,7 +12,7 @@ import json
 from collections.abc import Coroutine
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import Request
 
@@ -80,6 +80,7 @@ async def call(
 ) -> Any:
     """The service's JSON answer; ServiceError for any status of 400 and above."""
     gw = gateway_of(request)
+    path = quote(path)  # the forwarder sends a path as it is given: percent-encoded
     query_string = encode_query(query)
     if method == "GET" and service == "catalog" and principal is ANONYMOUS:
         key = f"{path}?{query_string}|"

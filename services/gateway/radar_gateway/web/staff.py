@@ -7,22 +7,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 
-from radar_gateway.accounts import authenticate
 from radar_gateway.context import gateway_of
-from radar_gateway.sessions import (
-    CSRF_COOKIE,
-    SESSION_COOKIE,
-    clear_login_failures,
-    close_session,
-    login_blocked_for,
-    open_session,
-    record_login_failure,
-)
+from radar_gateway.logins import log_in
+from radar_gateway.sessions import CSRF_COOKIE, SESSION_COOKIE, close_session
 from radar_gateway.web.editor_form import MeasureForm, from_measure, read_form
+from radar_gateway.web.links import Slug, local_target, routed_path
 from radar_gateway.web.problems import LoginRequired, PageProblem
-from radar_gateway.web.render import Page, is_local_path, page_of, redirect, render
+from radar_gateway.web.render import Page, page_of, redirect, render
 from radar_gateway.web.services import ServiceError, all_measures, call, together, vocabulary
 from radar_lib.token import Principal
+from radar_lib.web import ApiError
 
 router = APIRouter(include_in_schema=False)
 PageDep = Annotated[Page, Depends(page_of)]
@@ -37,7 +31,7 @@ EMPTY_MEASURE: dict[str, Any] = {
 
 
 def _next(target: str | None) -> str:
-    return target if target and is_local_path(target) else "/redaktion"
+    return local_target(target) or "/redaktion"
 
 
 @router.get("/anmelden")
@@ -48,30 +42,18 @@ async def login_page(page: PageDep, next: str | None = None) -> Response:
 
 @router.post("/anmelden")
 async def login(page: PageDep) -> Response:
-    """Check e-mail and password as the API does; slow down repeated failures; open a session."""
-    gw = gateway_of(page.request)
-    s = gw.settings
+    """Check e-mail and password as the API does (logins.log_in); open a session."""
+    s = gateway_of(page.request).settings
     form = await page.request.form()
     email = str(form.get("email", "")).strip()[:EMAIL_MAX]
     password = str(form.get("password", ""))[:PASSWORD_MAX]
     target = _next(str(form.get("next", "")))
-
-    def refuse(status: int, error: str) -> Response:
-        return render(page, "login.html", status=status, next=target, email=email, error=error)
-
     if not page.csrf_ok(str(form.get("csrf_token", ""))):
-        return refuse(403, page.t("error.csrf"))
-    wait = await login_blocked_for(gw.redis, email, allowed=s.login_failures_allowed)
-    if wait:
-        response = refuse(429, page.t("login.blocked", minutes=max(1, (wait + 59) // 60)))
-        response.headers["Retry-After"] = str(wait)
-        return response
-    account = await authenticate(gw.pool, email=email, password=password) if email and password else None
-    if account is None:
-        await record_login_failure(gw.redis, email, window_seconds=s.login_window_seconds)
-        return refuse(401, page.t("login.failed"))
-    await clear_login_failures(gw.redis, email)
-    token, session = await open_session(gw.redis, account, hours=s.session_hours)
+        return render(page, "login.html", status=403, next=target, email=email, error=page.t("error.csrf"))
+    try:
+        token, session = await log_in(page.request, email=email, password=password)
+    except ApiError as exc:
+        return _login_refused(page, exc, target=target, email=email)
     response = redirect(page, target, notice="angemeldet")
     for name, value, http_only in ((SESSION_COOKIE, token, True), (CSRF_COOKIE, session.csrf, False)):
         response.set_cookie(
@@ -83,6 +65,22 @@ async def login(page: PageDep) -> Response:
             secure=s.secure_cookies,
             path="/",
         )
+    return response
+
+
+def _login_refused(page: Page, refusal: ApiError, *, target: str, email: str) -> Response:
+    """The form again with the reason a log-in was refused; 503 (too many at once) as its error page."""
+    if refusal.status == 503:
+        raise PageProblem(503)
+    error, wait = page.t("login.failed"), None
+    if refusal.status == 429:
+        wait = int(refusal.extra["retry_after"])
+        error = page.t("login.blocked", minutes=max(1, (wait + 59) // 60))
+    elif refusal.status == 422:  # not an e-mail address: not shown back either
+        email, error = "", page.error_text(refusal.code)
+    response = render(page, "login.html", status=refusal.status, next=target, email=email, error=error)
+    if wait is not None:
+        response.headers["Retry-After"] = str(wait)
     return response
 
 
@@ -101,7 +99,10 @@ async def logout(page: PageDep) -> Response:
     if page.session is not None:
         if not page.csrf_ok(str(form.get("csrf_token", ""))):
             return render(page, "logout.html", status=403, error=page.t("error.csrf"))
-        await close_session(gateway_of(page.request).redis, page.request.cookies.get(SESSION_COOKIE))
+        gw = gateway_of(page.request)
+        await close_session(
+            gw.redis, page.request.cookies.get(SESSION_COOKIE), key=gw.settings.session_id_key
+        )
     response = redirect(page, "/", notice="abgemeldet")
     response.delete_cookie(SESSION_COOKIE, path="/")
     response.delete_cookie(CSRF_COOKIE, path="/")
@@ -113,7 +114,7 @@ def editor_of(page: Page) -> Principal:
     if page.session_unknown:  # Redis is away: the session may well exist, but nobody can tell now
         raise PageProblem(503)
     if page.session is None:
-        raise LoginRequired(page.request.url.path)
+        raise LoginRequired(routed_path(page.request))
     if not page.is_editor:
         raise PageProblem(403)
     return Principal(kind="staff", id=page.session.staff_id, roles=page.session.roles)
@@ -178,7 +179,7 @@ async def _measure_for_staff(page: Page, slug: str, who: Principal) -> dict[str,
 
 
 @router.get("/redaktion/massnahmen/{slug}")
-async def edit_measure_page(slug: str, page: PageDep) -> Response:
+async def edit_measure_page(slug: Slug, page: PageDep) -> Response:
     """The edit form of a measure, filled with its current state."""
     who = editor_of(page)
     measure = await _measure_for_staff(page, slug, who)
@@ -186,7 +187,7 @@ async def edit_measure_page(slug: str, page: PageDep) -> Response:
 
 
 @router.post("/redaktion/massnahmen/{slug}")
-async def change_measure(slug: str, page: PageDep) -> Response:
+async def change_measure(slug: Slug, page: PageDep) -> Response:
     """Send the change, with its note, to the catalog as the next version of the measure."""
     who = editor_of(page)
     measure = await _measure_for_staff(page, slug, who)
@@ -211,7 +212,7 @@ async def change_measure(slug: str, page: PageDep) -> Response:
 
 
 @router.get("/redaktion/massnahmen/{slug}/archivieren")
-async def archive_page(slug: str, page: PageDep) -> Response:
+async def archive_page(slug: Slug, page: PageDep) -> Response:
     """Asks for confirmation and a change note before archiving."""
     who = editor_of(page)
     measure = await _measure_for_staff(page, slug, who)
@@ -219,7 +220,7 @@ async def archive_page(slug: str, page: PageDep) -> Response:
 
 
 @router.post("/redaktion/massnahmen/{slug}/archivieren")
-async def archive(slug: str, page: PageDep) -> Response:
+async def archive(slug: Slug, page: PageDep) -> Response:
     """Archive the measure in the catalog."""
     who = editor_of(page)
     measure = await _measure_for_staff(page, slug, who)

@@ -1,0 +1,1 @@
+"""SQL of the participation service, one function per query."""

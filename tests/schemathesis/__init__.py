@@ -1,0 +1,1 @@
+"""schemathesis against the running system: the public API keeps to its OpenAPI document."""
