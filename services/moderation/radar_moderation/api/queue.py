@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from radar_lib.events import utcnow
 from radar_lib.service import runtime_of
 from radar_lib.web import documented, require_role
+from radar_moderation.api.deciding import decide_one
 from radar_moderation.api.views import decision_json, item_json, item_of, settings_of
 from radar_moderation.checks import FLAG_KINDS
 from radar_moderation.decisions import Actor, take_decision
@@ -19,7 +20,6 @@ from radar_moderation.domain import (
     check_decision,
     ensure_all_decidable,
     ensure_claimable,
-    ensure_decidable,
     ensure_releasable,
     lease_until,
     unique_ids,
@@ -128,29 +128,8 @@ async def release(comment_id: uuid.UUID, request: Request) -> dict[str, Any]:
 async def decide(comment_id: uuid.UUID, body: DecisionIn, request: Request) -> dict[str, Any]:
     """Approve or reject a pending comment, or hide a published one; the event leaves through the outbox."""
     moderator = require_role(request, "moderator")
-    runtime = runtime_of(request)
     decision = check_decision(decision=body.decision, reason_code=body.reason, note=body.note)
-    now = utcnow()
-    async with runtime.pool.acquire() as conn, conn.transaction():
-        row = await queue.lock_item(conn, comment_id)
-        state = ensure_decidable(item_of(row), decision.decision, moderator_id=moderator.id, now=now)
-        assert row is not None
-        await take_decision(
-            conn,
-            comment_id=comment_id,
-            measure_id=row["measure_id"],
-            decision=decision,
-            new_state=state,
-            actor=Actor(kind="staff", id=moderator.id),
-            producer=runtime.settings.service_name,
-            now=now,
-        )
-    return {
-        "comment_id": str(comment_id),
-        "decision": decision.decision,
-        "state": state,
-        "decided_at": now.isoformat(),
-    }
+    return await decide_one(request, comment_id=comment_id, decision=decision, moderator=moderator)
 
 
 @router.post("/comments/bulk-decision")

@@ -6,16 +6,15 @@ import json
 import uuid
 from typing import Annotated, Any
 
+import asyncpg
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from radar_lib.events import utcnow
 from radar_lib.service import runtime_of
 from radar_lib.web import documented, require_role
-from radar_moderation.api.views import item_of
-from radar_moderation.decisions import Actor, take_decision
-from radar_moderation.domain import REPORT_DECISIONS, check_decision, ensure_decidable, ensure_reported
-from radar_moderation.store import queue, reports
+from radar_moderation.api.deciding import decide_one
+from radar_moderation.domain import REPORT_DECISIONS, check_decision, ensure_reported
+from radar_moderation.store import reports
 
 router = APIRouter(prefix="/moderation")
 
@@ -60,29 +59,13 @@ async def report_queue(
 async def decide_reports(comment_id: uuid.UUID, body: ReportDecisionIn, request: Request) -> dict[str, Any]:
     """Hide the reported comment (with a netiquette reason; comment.hidden) or dismiss its reports."""
     moderator = require_role(request, "moderator")
-    runtime = runtime_of(request)
     decision = check_decision(
         decision=body.decision, reason_code=body.reason, note=body.note, allowed=REPORT_DECISIONS
     )
-    now = utcnow()
-    async with runtime.pool.acquire() as conn, conn.transaction():
-        row = await queue.lock_item(conn, comment_id)
-        state = ensure_decidable(item_of(row), decision.decision, moderator_id=moderator.id, now=now)
-        assert row is not None
+
+    async def reported(conn: asyncpg.Connection) -> None:
         ensure_reported(await reports.count_open(conn, comment_id))
-        await take_decision(
-            conn,
-            comment_id=comment_id,
-            measure_id=row["measure_id"],
-            decision=decision,
-            new_state=state,
-            actor=Actor(kind="staff", id=moderator.id),
-            producer=runtime.settings.service_name,
-            now=now,
-        )
-    return {
-        "comment_id": str(comment_id),
-        "decision": decision.decision,
-        "state": state,
-        "decided_at": now.isoformat(),
-    }
+
+    return await decide_one(
+        request, comment_id=comment_id, decision=decision, moderator=moderator, precondition=reported
+    )
