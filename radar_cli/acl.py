@@ -41,7 +41,7 @@ CONNECTION = ("hello", "client|setinfo", "select", "ping", "multi", "exec", "dis
 SERVICE_EXTRAS = ("waitaof", "scan")  # the relay's WAITAOF; the figures find dead-letter streams
 CONSUME = (
     "xreadgroup", "xack", "xautoclaim", "xclaim", "xpending", "xrange",
-    "xinfo|groups", "xinfo|consumers", "xgroup|create", "xgroup|delconsumer",
+    "xinfo|groups", "xinfo|consumers", "xinfo|stream", "xgroup|create", "xgroup|delconsumer",
 )  # fmt: skip
 RETAIN = ("xinfo|groups", "xpending", "xrevrange", "xtrim")  # radar_lib.trimmer on the streams it writes
 # erasure deletes the entries that carried a participant's text from the streams a service writes,

@@ -10,7 +10,7 @@ import importlib
 from pathlib import Path
 
 from radar_lib.asyncapi import ServiceEvents, consumed_routes, document
-from radar_lib.events import MeasureArchived, MeasurePublished, MeasureUpdated
+from radar_lib.events import CoreAreaUpdated, FieldUpdated, MeasureArchived, MeasurePublished, MeasureUpdated
 from radar_lib.settings import ServiceSettings
 
 BACKENDS = ("catalog", "participation", "moderation", "notifications")
@@ -38,7 +38,13 @@ def render() -> str:
         service="gateway",
         consumes={},
         publishes=(),
-        reads_without_group=(MeasurePublished, MeasureUpdated, MeasureArchived),
+        reads_without_group=(
+            MeasurePublished,
+            MeasureUpdated,
+            MeasureArchived,
+            FieldUpdated,
+            CoreAreaUpdated,
+        ),
     )
     return document([*(service_events(s) for s in BACKENDS), gateway], version=VERSION)
 

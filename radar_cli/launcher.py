@@ -135,7 +135,12 @@ class Launcher:
             "RADAR_ENV": "development",
             "RADAR_INTERNAL_TOKEN_SECRET": self._secret("internal_token_secret"),
         }
-        smtp = {"RADAR_SMTP_HOST": "127.0.0.1", "RADAR_SMTP_PORT": str(self.children["smtp-sink"].port)}
+        smtp = {
+            "RADAR_SMTP_HOST": "127.0.0.1",
+            "RADAR_SMTP_PORT": str(self.children["smtp-sink"].port),
+            "RADAR_PUBLIC_URL": self.public_url,
+            "RADAR_SUBSCRIPTION_LINK_SECRET": self._secret("subscription_link_secret"),
+        }
         for service in BACKENDS:
             own_env = {**env, **smtp} if service == "notifications" else env
             self._spawn(self._service(service, free_port(), own_env, urls[service]))

@@ -48,6 +48,13 @@ T = TypeVar("T")
 Entry = tuple[bytes, dict[bytes, bytes] | None]
 
 
+def stream_id(entry_id: bytes | str) -> tuple[int, int]:
+    """A stream entry id ("ms-seq") as numbers, in the order Redis keeps entries."""
+    text = entry_id.decode() if isinstance(entry_id, bytes) else entry_id
+    ms, _, seq = text.partition("-")
+    return int(ms), int(seq or 0)
+
+
 @dataclass(frozen=True)
 class Route:
     event_type: type[Event]
@@ -183,12 +190,26 @@ class EventConsumer:
         )
         next_cursor, entries = reply[0], reply[1]
         for entry_id in reply[2] if len(reply) > 2 else []:
-            # trimmed before this group acknowledged it: must never happen, so it is loud
-            log.error("%s: %s of %s was trimmed unacknowledged", self.group, entry_id, stream)
-            await self._redis.incr(f"radar:trimmed-unacknowledged:{self.group}")
+            await self._gone_while_pending(stream, entry_id)
         for entry_id, fields in entries:
             await self.deliver(stream, entry_id, fields)
         return cast(bytes, next_cursor)
+
+    async def _gone_while_pending(self, stream: str, entry_id: bytes) -> None:
+        """An entry left the stream before this group acknowledged it (XAUTOCLAIM dropped it).
+
+        XDEL (erasure deletes the entries that carried a participant's text) moves the stream's
+        max-deleted-entry-id forward; trimming does not. So a gone entry at or below that id was
+        most likely deleted on purpose: expected, and quiet. Any other was trimmed, which
+        retention never does to a pending entry: loud, and counted.
+        """
+        info = cast(Any, await self._redis.xinfo_stream(stream))
+        deleted_up_to = info.get("max-deleted-entry-id") or b"0-0"
+        if stream_id(entry_id) <= stream_id(deleted_up_to):
+            log.info("%s: %s of %s was deleted before it was acknowledged", self.group, entry_id, stream)
+            return
+        log.error("%s: %s of %s was trimmed unacknowledged", self.group, entry_id, stream)
+        await self._redis.incr(f"radar:trimmed-unacknowledged:{self.group}")
 
     async def _remove_idle_consumers(self, stream: str) -> None:
         for info in cast(Any, await self._redis.xinfo_consumers(stream, self.group)):

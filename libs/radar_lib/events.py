@@ -104,6 +104,36 @@ class MeasureArchived(Event):
     payload: MeasureSnapshot
 
 
+# --- the strategy's structure ----------------------------------------------------------
+
+
+class StructureChange(Payload):
+    """A field of action or a core area of one edition, after a change or as it was added."""
+
+    edition: str
+    slug: str
+    name: str
+    version: int
+    changes: list[str]  # what changed: "added", "edition", "introduction", "quote", "media", ...
+    updated_at: datetime
+
+
+class FieldUpdatedPayload(StructureChange):
+    core_area_slug: str | None = None
+
+
+class FieldUpdated(Event):
+    TYPE = "field.updated"
+    type: Literal["field.updated"] = "field.updated"
+    payload: FieldUpdatedPayload
+
+
+class CoreAreaUpdated(Event):
+    TYPE = "core_area.updated"
+    type: Literal["core_area.updated"] = "core_area.updated"
+    payload: StructureChange
+
+
 # --- comments ------------------------------------------------------------------------
 
 
@@ -223,6 +253,8 @@ EVENT_TYPES: dict[str, type[Event]] = {
         MeasurePublished,
         MeasureUpdated,
         MeasureArchived,
+        FieldUpdated,
+        CoreAreaUpdated,
         CommentSubmitted,
         CommentApproved,
         CommentRejected,

@@ -7,7 +7,9 @@ browser context (its own cookies). Without /usr/bin/chromium every browser test 
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +19,7 @@ import httpx
 import pytest
 
 from radar_cli.embedded import free_port
-from tests.radar_process import Launcher
+from tests.radar_process import RADAR, Launcher
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -26,6 +28,7 @@ CHROMIUM_ARGS = [
 ]  # fmt: skip
 LOGIN_LINE = re.compile(r"staff log-in: (\S+@\S+) with the password in RADAR_ADMIN_PASSWORD")
 ADMIN_PASSWORD = "browser-test-password-1"
+MODERATOR_PASSWORD = "browser-moderator-password-1"
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,7 @@ class RunningRadar:
     url: str
     email: str
     password: str
+    data_dir: Path
 
     def api(self, path: str, **params: Any) -> Any:
         """A public JSON answer of the running system."""
@@ -58,9 +62,35 @@ def radar(chromium_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
         launcher.wait_until_ready()
         email = LOGIN_LINE.search(launcher.wait_for("staff log-in:"))
         assert email is not None, launcher.output
-        yield RunningRadar(url=launcher.url, email=email.group(1), password=ADMIN_PASSWORD)
+        yield RunningRadar(
+            url=launcher.url, email=email.group(1), password=ADMIN_PASSWORD, data_dir=launcher.data_dir
+        )
     finally:
         launcher.force_stop()
+
+
+@dataclass(frozen=True)
+class StaffLogin:
+    email: str
+    password: str
+
+
+@pytest.fixture(scope="session")
+def moderator(radar: RunningRadar) -> StaffLogin:
+    """A moderator's account in the running system, added as an operator adds one: `radar staff add`."""
+    email = "moderation@example.org"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RADAR_")}
+    added = subprocess.run(
+        [str(RADAR), "staff", "add", email, "--role", "moderator"],
+        input=MODERATOR_PASSWORD + "\n",
+        env={**env, "RADAR_DATA_DIR": str(radar.data_dir)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert added.returncode == 0, added.stdout + added.stderr
+    return StaffLogin(email=email, password=MODERATOR_PASSWORD)
 
 
 @pytest.fixture(scope="session")
@@ -84,9 +114,14 @@ def page(browser: Any, radar: RunningRadar) -> Iterator[Any]:
 
 
 def log_in(tab: Any, radar: RunningRadar) -> None:
-    """Log in through the log-in page as the staff admin."""
+    """Log in through the log-in page as the staff admin (an admin lands in the editor)."""
+    log_in_as(tab, StaffLogin(radar.email, radar.password), landing="**/redaktion**")
+
+
+def log_in_as(tab: Any, staff: StaffLogin, *, landing: str | re.Pattern[str]) -> None:
+    """Log in through the log-in page, and wait for the page it lands on."""
     tab.goto("/anmelden")
-    tab.get_by_label("E-Mail-Adresse").fill(radar.email)
-    tab.get_by_label("Passwort").fill(radar.password)
+    tab.get_by_label("E-Mail-Adresse").fill(staff.email)
+    tab.get_by_label("Passwort").fill(staff.password)
     tab.get_by_role("button", name="Anmelden").click()
-    tab.wait_for_url("**/redaktion**")
+    tab.wait_for_url(landing)

@@ -117,12 +117,14 @@ def test_the_editor_needs_a_log_in(page: Any) -> None:
 
 
 def test_a_comment_waits_for_moderation(page: Any) -> None:
+    text = f"Gute Sache, bitte weiter so! {uuid.uuid4().hex[:6]}"
     page.goto("/massnahmen/e-akte")
-    page.get_by_label("Ihr Kommentar").fill(f"Gute Sache, bitte weiter so! {uuid.uuid4().hex[:6]}")
+    page.get_by_label("Ihr Kommentar", exact=True).fill(text)
     page.get_by_role("button", name="Kommentar senden").click()
 
-    page.wait_for_url("**/massnahmen/e-akte?hinweis=kommentar")
+    page.wait_for_url("**/massnahmen/e-akte?hinweis=kommentar#kommentare")
     assert page.get_by_role("status").inner_text() == "Ihr Kommentar wartet auf Moderation."
+    assert "wartet auf Moderation" in page.locator(".comment", has_text=text).inner_text()
 
 
 def test_the_language_switch_is_remembered(page: Any) -> None:

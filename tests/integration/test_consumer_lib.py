@@ -233,3 +233,47 @@ async def test_idle_consumers_with_nothing_pending_are_removed_from_the_group(
         await eventually(vanished_removed)
         assert "crashed-pod" in await names(), "a consumer with a pending entry was removed"
     await redis.aclose()
+
+
+async def _held_then_gone(redis: Redis, redis_url: str, remove: Callable[[bytes], Any]) -> int:
+    """An entry a crashed consumer holds leaves the stream (by `remove`); what the survivor counts."""
+    await redis.xgroup_create(STREAM, GROUP, id="0", mkstream=True)
+    held, later = submitted(), submitted()
+    await publish_raw(redis_url, held)
+    reply: Any = await redis.xreadgroup(GROUP, "crashed-pod", {STREAM: ">"}, count=1)
+    held_id = reply[0][1][0][0]
+    await publish_raw(redis_url, later)
+    await remove(held_id)
+    return int(await redis.get(f"radar:trimmed-unacknowledged:{GROUP}") or 0)
+
+
+async def test_an_entry_erasure_deleted_while_pending_raises_no_alarm(
+    new_database: Callable[[str], str], redis_url: str
+) -> None:
+    dsn = new_database("counter")
+    redis = Redis.from_url(redis_url)
+    before = await _held_then_gone(redis, redis_url, lambda entry_id: redis.xdel(STREAM, entry_id))
+    async with counting_service(dsn, redis_url, consumer_name="survivor", claim_idle_ms=100):
+        await eventually(lambda: _nothing_pending(redis))
+    assert int(await redis.get(f"radar:trimmed-unacknowledged:{GROUP}") or 0) == before == 0
+    await redis.aclose()
+
+
+async def test_an_entry_trimmed_while_pending_is_counted(
+    new_database: Callable[[str], str], redis_url: str
+) -> None:
+    dsn = new_database("counter")
+    redis = Redis.from_url(redis_url)
+
+    async def trim_past(entry_id: bytes) -> None:
+        ms, seq = entry_id.decode().split("-")
+        await redis.xtrim(STREAM, minid=f"{ms}-{int(seq) + 1}", approximate=False)
+
+    await _held_then_gone(redis, redis_url, trim_past)
+    async with counting_service(dsn, redis_url, consumer_name="survivor", claim_idle_ms=100):
+
+        async def counted() -> bool:
+            return int(await redis.get(f"radar:trimmed-unacknowledged:{GROUP}") or 0) == 1
+
+        await eventually(counted)
+    await redis.aclose()

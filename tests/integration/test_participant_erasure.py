@@ -96,7 +96,7 @@ async def test_erasure_leaves_no_text_of_the_participant_in_tables_outbox_or_str
         leaks = {table: [row for row in found if secret in row] for table, found in rows.items()}
         assert {table: found for table, found in leaks.items() if found} == {}
         holding_id = {table for table, found in rows.items() if any(str(gone.id) in row for row in found)}
-        assert holding_id == {"erasure_requests", "outbox"}  # the request, and the event that announced it
+        assert holding_id == set()  # not even the request (a digest) or the announcement (deleted once read)
         assert (
             await p.count(
                 "outbox", f"body LIKE '%{gone.id}%' AND stream <> 'radar.participant.erasure_requested'"

@@ -185,11 +185,13 @@ async def test_a_comment_needs_the_form_token_and_then_waits_for_moderation(web:
     )
 
     assert sent.status_code == 303
-    assert sent.headers["location"] == "/massnahmen/e-akte?hinweis=kommentar"
+    assert sent.headers["location"] == "/massnahmen/e-akte?hinweis=kommentar#kommentare"
     assert "radar_pid" in browser.cookies
     shown = (await browser.get(sent.headers["location"])).text
     assert "Ihr Kommentar wartet auf Moderation." in shown
-    assert "Bitte auch offline." not in shown  # not before a moderator approved it
+    assert "Bitte auch offline." in shown and "wartet auf Moderation</strong>" in shown  # to its author
+    others = (await web.browser().get("/massnahmen/e-akte")).text
+    assert "Bitte auch offline." not in others  # not before a moderator approved it
 
 
 async def _known_to_participation(web: Web, slug: str) -> bool:

@@ -11,10 +11,12 @@ from radar_gateway.web import editor_form
 from radar_gateway.web.i18n import TEXTS, translator
 from radar_gateway.web.radar_layout import RING_ORDER
 from radar_gateway.web.render import NOTICES
+from radar_moderation.transparency import OUTCOMES
+from radar_participation.domain import LIFECYCLE, PLACEHOLDERS, SHOWN_TO_AUTHOR
 
 pytestmark = pytest.mark.unit
 WEB = Path(editor_form.__file__).parent
-LITERAL_KEY = re.compile(r"""\bt\(\s*["']([a-z_]+\.[a-zA-Z0-9_.]+)["']""")
+LITERAL_KEY = re.compile(r"""\bt\(\s*["']([a-z_]+\.[a-zA-Z0-9_.]*[a-zA-Z0-9_])["']""")
 
 
 def used_keys() -> set[str]:
@@ -23,6 +25,11 @@ def used_keys() -> set[str]:
     keys |= {f"status.{s}" for s in RING_ORDER}
     keys |= {f"history.{kind}" for kind in ("published", "updated", "archived")}
     keys |= {f"media.{kind}" for kind in ("video", "blog", "link")}
+    # keys made from a service's values: t("mine.status." ~ c.status) and the like
+    statuses = (*LIFECYCLE, *SHOWN_TO_AUTHOR, *PLACEHOLDERS)
+    keys |= {f"mine.status.{status}" for status in statuses}
+    keys |= {f"thread.placeholder.{status}" for status in PLACEHOLDERS}
+    keys |= {f"transparency.outcome.{outcome}" for outcome in OUTCOMES}
     keys |= {f"err.{code}" for code in editor_form.ERROR_FIELDS}
     keys |= {f"form.{name}" for name in ("title", "summary", "description", "field", "goals", "status",
                                          "start_year", "end_year", "progress", "lead", "principles", "links",

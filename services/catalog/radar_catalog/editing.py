@@ -70,6 +70,7 @@ async def publish_measure(
                 await store.insert_measure(conn, measure_id=measure_id, slug=slug, state=state, now=now)
         except asyncpg.UniqueViolationError as exc:  # a concurrent create took the slug first
             raise CatalogError("SLUG_TAKEN", "Another measure already has this slug.", status=409) from exc
+        await store.refresh_search(conn, measure_ids=[measure_id])
         await store.insert_change(
             conn,
             measure_id=measure_id,
@@ -133,6 +134,9 @@ async def _write_next_version(
     await store.update_measure(
         conn, measure_id=row["measure_id"], state=state, version=version, archived=archived, now=now
     )
+    if state.field and state.field != row["field_slug"]:  # a new field in the current edition
+        await store.place_measure(conn, measure_id=row["measure_id"], field=state.field)
+    await store.refresh_search(conn, measure_ids=[row["measure_id"]])
     await store.insert_change(
         conn,
         measure_id=row["measure_id"],

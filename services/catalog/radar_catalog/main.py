@@ -8,11 +8,17 @@ from radar_catalog import consumers
 from radar_catalog.api import routers
 from radar_catalog.config import CatalogSettings
 from radar_catalog.seed import MIGRATIONS, seed_when_empty
-from radar_lib.events import MeasureArchived, MeasurePublished, MeasureUpdated
+from radar_lib.events import (
+    CoreAreaUpdated,
+    FieldUpdated,
+    MeasureArchived,
+    MeasurePublished,
+    MeasureUpdated,
+)
 from radar_lib.service import create_service_app
 
 # the events this service writes through its outbox
-PUBLISHES = (MeasurePublished, MeasureUpdated, MeasureArchived)
+PUBLISHES = (MeasurePublished, MeasureUpdated, MeasureArchived, FieldUpdated, CoreAreaUpdated)
 
 
 def create_app(settings: CatalogSettings | None = None) -> FastAPI:

@@ -1,18 +1,22 @@
-"""Loading a city's data set: structure, vocabularies and measures, in one transaction."""
+"""Loading a city's data set: editions and their structure, vocabularies and measures, in one transaction."""
 
 from __future__ import annotations
 
 import json
 import logging
+import uuid
 from pathlib import Path
 from typing import Any
 
 import asyncpg
 
+from radar_catalog.domain.structure import clean_unknown
 from radar_catalog.domain.texts import clean_introduction, clean_media, clean_quote
-from radar_catalog.domain.vocabulary import SLUG_PATTERN
+from radar_catalog.domain.vocabulary import SLUG_PATTERN, CatalogError, ensure_slug
 from radar_catalog.editing import publish_measure
-from radar_catalog.store import measures, structure
+from radar_catalog.presenting import announce, announce_moved
+from radar_catalog.store import editions, measures, structure
+from radar_catalog.store.structure import vocabulary
 from radar_lib.db import migrate
 from radar_lib.service import Runtime
 
@@ -34,59 +38,116 @@ def read_dataset(name: str) -> dict[str, Any]:
     return data
 
 
-async def _load_structure(conn: asyncpg.Connection, data: dict[str, Any]) -> None:
+async def _load_vocabularies(conn: asyncpg.Connection, data: dict[str, Any]) -> None:
     for position, p in enumerate(data.get("principles", []), start=1):
         await structure.insert_principle(conn, slug=p["slug"], name=p["name"], position=position)
     for d in data.get("departments", []):
         await structure.insert_department(conn, code=d["code"], name=d["name"])
-    for position, area in enumerate(data.get("core_areas", []), start=1):
-        if await structure.insert_core_area(conn, slug=area["slug"], name=area["name"], position=position):
-            await _present(conn, table="core_areas", item=area)
-    for position, f in enumerate(data.get("fields", []), start=1):
-        added = await structure.insert_field(
-            conn, slug=f["slug"], name=f["name"], position=position, core_area=f.get("core_area")
-        )
-        if not added:
+
+
+async def _load_editions(conn: asyncpg.Connection, data: dict[str, Any]) -> str:
+    """Add the data set's editions; its current one names the provisional edition. Return the current slug."""
+    for position, e in enumerate(data.get("editions", []), start=1):
+        values = {
+            "slug": ensure_slug(e["slug"]),
+            "name": e["name"],
+            "year": e.get("year"),
+            "position": position,
+            "introduction": clean_introduction(e.get("introduction")),
+        }
+        if e.get("current") and await editions.adopt_provisional_edition(conn, **values):
+            await announce_moved(conn, edition=values["slug"])
+        else:
+            await editions.insert_edition(conn, **values)
+    return await editions.current_edition(conn)
+
+
+def _presentation(item: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "introduction": clean_introduction(item.get("introduction")),
+        "quote": clean_quote(item.get("quote")),
+        "media": clean_media(item.get("media")),
+        "unknown": clean_unknown(item.get("unknown")),
+    }
+
+
+async def _load_structure(conn: asyncpg.Connection, part: dict[str, Any], *, edition: str) -> None:
+    """The core areas and fields of one edition, each announced as it is added."""
+    for position, area in enumerate(part.get("core_areas", []), start=1):
+        row = await structure.insert_core_area(
+            conn, edition=edition, slug=area["slug"], name=area["name"], position=position,
+            presentation=_presentation(area),
+        )  # fmt: skip
+        if row is not None:
+            await announce(conn, table="core_areas", row=row, changes=["added"])
+    for position, f in enumerate(part.get("fields", []), start=1):
+        row = await structure.insert_field(
+            conn, edition=edition, slug=f["slug"], name=f["name"], position=position,
+            core_area=f.get("core_area"), presentation=_presentation(f),
+        )  # fmt: skip
+        if row is None:
             continue
-        await _present(conn, table="fields", item=f)
         for n, focus in enumerate(f.get("focus_areas", []), start=1):
             await structure.insert_focus_area(
-                conn, field_slug=f["slug"], slug=focus["slug"], name=focus["name"], position=n
+                conn,
+                edition=edition,
+                field_slug=f["slug"],
+                slug=focus["slug"],
+                name=focus["name"],
+                position=n,
             )
         for n, goal in enumerate(f.get("goals", []), start=1):
             await structure.insert_goal(
-                conn,
-                field_slug=f["slug"],
-                slug=goal["slug"],
-                title=goal["title"],
-                description=goal.get("description", ""),
-                position=n,
+                conn, edition=edition, field_slug=f["slug"], slug=goal["slug"], title=goal["title"],
+                description=goal.get("description", ""), position=n,
+            )  # fmt: skip
+        await announce(conn, table="fields", row=row, changes=["added"])
+
+
+async def _place_elsewhere(
+    conn: asyncpg.Connection, *, measure_id: uuid.UUID, placements: dict[str, str], current: str
+) -> None:
+    """A measure's fields in the editions other than the current one; a field it has there is kept."""
+    for edition, field in placements.items():
+        if edition == current or field not in (await vocabulary(conn, edition=edition)).goals_by_field:
+            raise CatalogError(
+                "FIELD_NOT_FOUND", f"No field {field!r} in edition {edition!r} to place a measure in."
             )
-
-
-async def _present(conn: asyncpg.Connection, *, table: str, item: dict[str, Any]) -> None:
-    await structure.set_presentation(
-        conn,
-        table=table,
-        slug=item["slug"],
-        introduction=clean_introduction(item.get("introduction")),
-        quote=clean_quote(item.get("quote")),
-        media=clean_media(item.get("media")),
-    )
+        await measures.place_measure(conn, measure_id=measure_id, field=field, edition=edition, replace=False)
 
 
 async def load_dataset(conn: asyncpg.Connection, data: dict[str, Any], *, actor: str = "seed") -> int:
-    """Load a data set; what exists (by slug) is kept as it is. Return how many measures were added."""
+    """Load a data set; what exists (by slug) is kept as it is. Return how many measures were added.
+
+    Its top-level core areas and fields belong to the current edition; its other editions
+    bring their own. A measure's `field` is its field in the current edition, `placements`
+    name its fields in others ({"2019": "slug"}).
+    """
     added = 0
     async with conn.transaction():
         await conn.execute("SELECT pg_advisory_xact_lock($1)", SEED_LOCK)
-        await _load_structure(conn, data)
+        await _load_vocabularies(conn, data)
+        current = await _load_editions(conn, data)
+        await _load_structure(conn, data, edition=current)
+        for e in data.get("editions", []):
+            if e["slug"] != current:
+                await _load_structure(conn, e, edition=e["slug"])
         for m in data.get("measures", []):
-            if await measures.find_measure(conn, m["slug"]) is not None:
-                continue
-            values = {k: v for k, v in m.items() if k != "slug"}
-            await publish_measure(conn, values=values, actor=actor, slug=m["slug"], change_note=SEED_NOTE)
-            added += 1
+            found = await measures.find_measure(conn, m["slug"])
+            if found is None:
+                values = {k: v for k, v in m.items() if k not in ("slug", "placements")}
+                measure_id = await publish_measure(
+                    conn, values=values, actor=actor, slug=m["slug"], change_note=SEED_NOTE
+                )
+                added += 1
+            else:
+                measure_id = found["measure_id"]
+            await _place_elsewhere(
+                conn, measure_id=measure_id, placements=m.get("placements", {}), current=current
+            )
+        await measures.refresh_search(conn)
+    if not conn.is_in_transaction():  # the planner's statistics, so that searches are fast at once
+        await conn.execute("ANALYZE")
     return added
 
 

@@ -131,6 +131,14 @@ async def still_current(pool: asyncpg.Pool, account: StaffAccount) -> bool:
     return bool(version == account.access_version)
 
 
+async def staff_emails(pool: asyncpg.Pool, ids: list[uuid.UUID]) -> dict[str, str]:
+    """The e-mail address of each of these staff accounts, by id (as text); unknown ids are left out."""
+    rows = await pool.fetch(
+        "SELECT staff_id, email FROM staff_accounts WHERE staff_id = ANY($1::uuid[])", ids
+    )
+    return {str(r["staff_id"]): r["email"] for r in rows}
+
+
 async def _upsert(conn: asyncpg.Connection, *, email: str, password: str, role: str) -> AccountChange:
     async with conn.transaction():
         roles = await conn.fetchval(

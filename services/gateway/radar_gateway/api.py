@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -15,6 +14,7 @@ from radar_gateway.config import GatewaySettings
 from radar_gateway.context import Gateway, gateway_of
 from radar_gateway.forward import routed_path, wire_query
 from radar_gateway.identity import PARTICIPANT_COOKIE, read_participant, sign_participant
+from radar_gateway.limits import Kind, client_key, take
 from radar_gateway.security import UNSAFE_METHODS
 from radar_gateway.security_log import Event, record
 from radar_gateway.sessions import CSRF_HEADER, SESSION_COOKIE, Session, load_session
@@ -29,19 +29,20 @@ class Route:
     pattern: re.Pattern[str]  # matched against the decoded path below /api/v1 (forward.routed_path)
     service: str
     as_participant: bool  # participation sees citizens by their pseudonymous id
-    limited: bool = False  # a POST here is a new comment: it counts toward the comment limits
+    limits: dict[str, Kind] = field(default_factory=dict)  # method -> what it counts toward (limits.py)
 
 
 ROUTES = [
-    Route(re.compile(r"^/measures/[^/]+/comments$"), "participation", True, limited=True),
-    Route(re.compile(r"^/measures/[^/]+/rating$"), "participation", True),
+    Route(re.compile(r"^/measures/[^/]+/comments$"), "participation", True, {"POST": Kind.COMMENT}),
+    Route(re.compile(r"^/measures/[^/]+/rating$"), "participation", True, {"PUT": Kind.RATING}),
+    Route(re.compile(r"^/comments/[^/]+/reports$"), "participation", True, {"POST": Kind.REPORT}),
     Route(re.compile(r"^/comments(/.*)?$"), "participation", True),
     Route(re.compile(r"^/me(/.*)?$"), "participation", True),
     Route(re.compile(r"^/counts$"), "participation", False),
     Route(re.compile(r"^/moderation(/.*)?$"), "moderation", False),
     Route(re.compile(r"^/(netiquette|transparency)(/.*)?$"), "moderation", False),
     Route(
-        re.compile(r"^/(fields|core-areas|measures|changes|export|principles|departments)(/.*)?$"),
+        re.compile(r"^/(editions|fields|core-areas|measures|changes|export|principles|departments)(/.*)?$"),
         "catalog",
         False,
     ),
@@ -68,28 +69,22 @@ async def _staff_session(request: Request, gw: Gateway) -> Session | None:
     if session is not None and request.method in UNSAFE_METHODS:
         sent = request.headers.get(CSRF_HEADER, "")
         if not hmac.compare_digest(sent.encode(), session.csrf.encode()):
-            address = _client_key(request, gw.settings.address_hash_key)
+            address = client_key(request, gw.settings.address_hash_key)
             record(Event.CSRF_FAILED, address=address, method=request.method, path=request.url.path,
                    staff_id=str(session.staff_id))  # fmt: skip
             raise ApiError(403, "CSRF_FAILED", "The X-CSRF-Token header is missing or wrong.")
     return session
 
 
-def _client_key(request: Request, key: bytes) -> str:
-    # a keyed hash (the address-hash key): rate limits per address without storing the address
-    address = request.client.host if request.client else "unknown"
-    return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()[:24]
+def _reported_comment(path: str) -> uuid.UUID | None:
+    """The comment a report is about, if its id is a UUID (else participation refuses it)."""
+    try:
+        return uuid.UUID(path.split("/")[2])
+    except ValueError:
+        return None
 
 
-async def limit_comments(request: Request, gw: Gateway, participant_id: uuid.UUID) -> None:
-    s = gw.settings
-    for key, limit in (
-        (f"comments:p:{participant_id}", s.comments_per_window),
-        (f"comments:a:{_client_key(request, s.address_hash_key)}", s.comments_per_window * 6),
-    ):
-        wait = await gw.limiter.take(key=key, limit=limit, window_seconds=s.comment_window_seconds)
-        if wait:
-            raise ApiError(429, "RATE_LIMITED", "Too many comments; please wait a little.", retry_after=wait)
+ERASURE = ("POST", "/me/erasure")  # once it is accepted, the browser's pseudonym goes with its data
 
 
 # every method: what a service does not take, it answers 405 with its own Allow
@@ -123,12 +118,18 @@ async def forward(request: Request) -> Response:
         participant_id = read_participant(
             request.cookies.get(PARTICIPANT_COOKIE), key=gw.settings.participant_cookie_key
         )
-        if participant_id is None and request.method in UNSAFE_METHODS:
-            participant_id = new_participant = uuid.uuid4()
+        if (
+            participant_id is None
+            and request.method in UNSAFE_METHODS
+            and (request.method, path.decoded) != ERASURE
+        ):
+            participant_id = new_participant = uuid.uuid4()  # a first change makes a participant
         if participant_id is not None:
             principal = Principal(kind="participant", id=participant_id)
-            if route.limited and request.method == "POST":
-                await limit_comments(request, gw, participant_id)
+            kind = route.limits.get(request.method)
+            if kind is not None:
+                comment_id = _reported_comment(path.decoded) if kind is Kind.REPORT else None
+                await take(request, gw, kind, participant_id, comment_id=comment_id)
     else:
         session = await _staff_session(request, gw)
         if session is not None:
@@ -146,7 +147,9 @@ async def forward(request: Request) -> Response:
         incoming=incoming,
         principal=principal,
     )
-    if new_participant is not None and response.status_code < 400:
+    if (request.method, path.decoded) == ERASURE and response.status_code == 202:
+        _set_cookie(response, gw.settings, PARTICIPANT_COOKIE, "", httponly=True, max_age=0)
+    elif new_participant is not None and response.status_code < 400:
         cookie = sign_participant(new_participant, key=gw.settings.participant_cookie_key)
         _set_cookie(response, gw.settings, PARTICIPANT_COOKIE, cookie, httponly=True, max_age=365 * 86400)
     return response

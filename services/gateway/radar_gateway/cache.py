@@ -18,10 +18,13 @@ from typing import Any, cast
 from redis.asyncio import Redis
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from radar_lib.events import MeasureArchived, MeasurePublished, MeasureUpdated
+from radar_lib.events import CoreAreaUpdated, FieldUpdated, MeasureArchived, MeasurePublished, MeasureUpdated
 
 log = logging.getLogger(__name__)
-MEASURE_STREAMS = [e.stream() for e in (MeasurePublished, MeasureUpdated, MeasureArchived)]
+# every catalog event that changes a public read: measures, fields, core areas
+MEASURE_STREAMS = [
+    e.stream() for e in (MeasurePublished, MeasureUpdated, MeasureArchived, FieldUpdated, CoreAreaUpdated)
+]
 
 
 @dataclass(frozen=True)

@@ -29,8 +29,14 @@ class GatewaySettings(ServiceSettings):
     login_slowdown_max_seconds: float = 3.0  # an attacked account's attempts wait at most this long
     password_checks_at_once: int = 2  # argon2 checks per process
     password_checks_waiting: int = 16  # more log-ins than this waiting for a check get 503
+    # rate limits per participant; per address hash ADDRESS_FACTOR (6) times as much (limits.py)
     comments_per_window: int = 10
     comment_window_seconds: int = 600
+    ratings_per_window: int = 30
+    rating_window_seconds: int = 600
+    reports_per_window: int = 10
+    report_window_seconds: int = 3600
+    reports_per_comment_per_window: int = 20  # over all participants, in the report window
     forward_timeout_seconds: float = 10.0
     redis_request_timeout_seconds: float = 1.0  # a request-path Redis call gives up after about twice this
     trusted_proxies: TrustedProxies = ()  # whose X-Forwarded-For counts: addresses or CIDRs (proxies.py)

@@ -27,9 +27,9 @@ from fastapi import Request
 from redis.asyncio import Redis
 
 from radar_gateway.accounts import PasswordChecksBusy, authenticate, still_current
-from radar_gateway.api import _client_key
 from radar_gateway.config import GatewaySettings
 from radar_gateway.context import gateway_of
+from radar_gateway.limits import client_key
 from radar_gateway.security_log import Event, record
 from radar_gateway.sessions import Session, close_session, open_session
 from radar_lib.text import TextRefused, clean_email
@@ -107,7 +107,7 @@ async def log_in(request: Request, *, email: str, password: str) -> tuple[str, S
     """Open a staff session for these credentials: (cookie value, session); ApiError if refused."""
     gw = gateway_of(request)
     s = gw.settings
-    address = _client_key(request, s.address_hash_key)
+    address = client_key(request, s.address_hash_key)
     try:
         email = clean_email(email)
     except TextRefused as exc:

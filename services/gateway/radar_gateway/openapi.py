@@ -18,7 +18,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from radar_gateway.api import ROUTES, UNSAFE_METHODS, Route
+from radar_gateway.api import ERASURE, ROUTES, UNSAFE_METHODS, Route
 from radar_gateway.context import gateway_of
 from radar_gateway.sessions import CSRF_HEADER, SESSION_COOKIE
 from radar_lib.token import ANONYMOUS
@@ -62,8 +62,10 @@ SESSION: dict[str, list[str]] = {"staffSession": []}
 SESSION_AND_CSRF: dict[str, list[str]] = {"staffSession": [], "csrfToken": []}
 REFUSALS = {
     "400": "MALFORMED_JSON: the body is not valid UTF-8 JSON.",
-    "401": "No staff session (LOGIN_REQUIRED), or a failed log-in (LOGIN_FAILED).",
-    "403": "CSRF_FAILED (missing or wrong X-CSRF-Token), ROLE_REQUIRED, or CROSS_SITE_REQUEST.",
+    "401": "No staff session (LOGIN_REQUIRED), a failed log-in (LOGIN_FAILED), or no participant"
+    " cookie where one is needed (PARTICIPANT_REQUIRED).",
+    "403": "CSRF_FAILED (missing or wrong X-CSRF-Token), ROLE_REQUIRED, CROSS_SITE_REQUEST, NOT_AUTHOR,"
+    " or PARTICIPANT_ERASED (a participant cookie whose data was erased).",
     "404": "The path names nothing (e.g. MEASURE_NOT_FOUND), or a path segment the gateway refuses.",
     "409": "The change conflicts with the current state (e.g. VERSION_CONFLICT, COMMENT_ALREADY_DECIDED).",
     "413": "BODY_TOO_LARGE: the request body passes the gateway's limit.",
@@ -101,8 +103,8 @@ def refusals_of(operation: dict[str, Any], *, route: Route | None, path: str, me
     statuses = {"413", "414", "503"}  # limits of body and URL hold for every method; a store may be away
     if "requestBody" in operation:
         statuses.add("400")
-    if (security and {} not in security) or path == "/auth/login":
-        statuses.add("401")
+    if (security and {} not in security) or path == "/auth/login" or (method.upper(), path) == ERASURE:
+        statuses.add("401")  # erasure: the gateway makes no new participant only to erase them
     if changes or (security and route is not None):  # cross-site writes, CSRF, roles
         statuses.add("403")
     if any(p.get("in") == "path" for p in operation.get("parameters", [])):
@@ -113,8 +115,8 @@ def refusals_of(operation: dict[str, Any], *, route: Route | None, path: str, me
             statuses |= {"409", "415"}
     if "422" in operation.get("responses", {}):  # FastAPI's own finding: the operation takes input
         statuses.add("422")
-    if path == "/auth/login" or (route is not None and route.limited and method == "post"):
-        statuses.add("429")  # log-in attempts, and new comments (api.limit_comments)
+    if path == "/auth/login" or (route is not None and method.upper() in route.limits):
+        statuses.add("429")  # log-in attempts; comments, ratings, reports (limits.py)
     return sorted(statuses)
 
 

@@ -23,6 +23,10 @@ class ModerationSettings(ServiceSettings):
     duplicate_window_hours: int = Field(
         default=24, ge=1, le=24 * 90, validation_alias="RADAR_MODERATION_DUPLICATE_WINDOW_HOURS"
     )
+    # how often the stream entries of decisions about erased participants' comments are deleted
+    erasure_poll_seconds: float = Field(
+        default=1.0, gt=0, validation_alias="RADAR_MODERATION_ERASURE_POLL_SECONDS"
+    )
     # the months of the transparency figures are this time zone's
     statistics_time_zone: str = Field(
         default="Europe/Berlin", validation_alias="RADAR_MODERATION_STATISTICS_TIME_ZONE"

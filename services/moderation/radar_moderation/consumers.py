@@ -27,10 +27,16 @@ from radar_lib.events import (
 )
 from radar_lib.failures import NotYet
 from radar_lib.settings import ServiceSettings
+from radar_lib.stream_erasure import participant_digest
 from radar_moderation.checks import check_comment, duplicate_flag, form
 from radar_moderation.config import ModerationSettings
 from radar_moderation.decisions import AUTO, take_decision
-from radar_moderation.domain import TRANSITIONS, Policy, automatic_decision, report_state
+from radar_moderation.domain import (
+    TRANSITIONS,
+    Policy,
+    automatic_decision,
+    report_state,
+)
 from radar_moderation.store import audit, erasure, measures, queue, reports
 
 log = logging.getLogger(__name__)
@@ -55,7 +61,7 @@ async def queue_for_review(
     """Queue a comment once, flag it, and let the policy decide clear cases."""
     p = event.payload
     await erasure.hold_participant(conn, p.participant_id)
-    if await erasure.is_erased(conn, p.participant_id):
+    if await erasure.is_erased(conn, participant_digest(p.participant_id)):
         log.info("comment %s of an erased participant is not queued", p.comment_id)
         return
     fingerprint = form.fingerprint(p.body)
@@ -113,7 +119,7 @@ async def record_report(conn: asyncpg.Connection, event: CommentReported) -> Non
     """A report joins its comment's open reports, or is closed at once if the comment is gone."""
     p = event.payload
     await erasure.hold_participant(conn, p.reporter_id)
-    if await erasure.is_erased(conn, p.reporter_id):
+    if await erasure.is_erased(conn, participant_digest(p.reporter_id)):
         return
     item = await queue.lock_item(conn, p.comment_id)
     if item is None:
@@ -145,7 +151,9 @@ async def erase_participant(conn: asyncpg.Connection, event: ParticipantErasureR
     """Remove the participant's texts and reports; the decisions keep their outcome, reason and time."""
     participant_id = event.payload.participant_id
     await erasure.hold_participant(conn, participant_id)
-    erased = await erasure.erase_participant(conn, participant_id, at=utcnow())
+    erased = await erasure.erase_participant(
+        conn, participant_id, participant_digest=participant_digest(participant_id), at=utcnow()
+    )
     log.info("erasure: %d comments of a participant lost their text", erased)
 
 

@@ -2,7 +2,9 @@
 
 Guarantee: the decision row, the item's new state, the closing of its open reports, the audit
 row and the event (comment.approved, .rejected or .hidden; a dismissal has none) commit
-together or not at all. The caller has locked the item and checked the rules (domain).
+together or not at all. An event with a note is remembered by comment (store.erasure.noted),
+so that its author's erasure finds its stream entry. The caller has locked the item and
+checked the rules (domain).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import asyncpg
 from radar_lib.events import CommentApproved, CommentDecisionPayload, CommentHidden, CommentRejected, Event
 from radar_lib.outbox import add_event
 from radar_moderation.domain import Decision
-from radar_moderation.store import audit, queue, reports
+from radar_moderation.store import audit, erasure, queue, reports
 
 EVENTS: dict[str, type[Event]] = {
     "approve": CommentApproved,
@@ -87,4 +89,7 @@ async def take_decision(
         note=decision.note,
         automatic=actor.kind == "auto",
     )
-    await add_event(conn, event_type.create(producer=producer, payload=payload))
+    event = event_type.create(producer=producer, payload=payload)
+    await add_event(conn, event)
+    if decision.note is not None:  # a note may quote the comment: it goes with its author's data
+        await erasure.noted(conn, event_id=event.event_id, comment_id=comment_id, stream=event.stream())

@@ -11,6 +11,7 @@ from radar_lib.service import create_service_app
 from radar_moderation import consumers
 from radar_moderation.api import ROUTERS
 from radar_moderation.config import ModerationSettings
+from radar_moderation.stream_erasure import start_stream_erasure
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -27,4 +28,5 @@ def create_app(settings: ModerationSettings | None = None) -> FastAPI:
         routers=list(ROUTERS),
         register_consumers=consumers.register,
         publishes=PUBLISHES,
+        on_start=start_stream_erasure,
     )

@@ -1,8 +1,10 @@
 """Writing comments, replies, withdrawals and reports: each one transaction with its event.
 
 Every write of a participant takes the participant's lock first (store.erasure), so it
-happens wholly before or wholly after the erasure of their data. Events that carry a
-comment's text are written with `add_event_carrying`, so erasure can find their entries.
+happens wholly before or wholly after the erasure of their data; a new comment or report is
+refused once the participant has asked for that erasure (erasure.lock_live_participant).
+Events that carry a comment's text are written with `add_event_carrying`, so erasure can
+find their entries.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from radar_participation.domain import (
     ensure_same_submission,
     withdrawal_due,
 )
-from radar_participation.erasure import add_event_carrying
+from radar_participation.erasure import add_event_carrying, lock_live_participant
 from radar_participation.store import comments as store
 from radar_participation.store.erasure import lock_participant
 from radar_participation.store.measures import find_measure
@@ -69,7 +71,7 @@ async def submit_comment(
     body = clean_comment_body(form.body, max_length=settings.comment_max_length)
     name = clean_display_name(form.display_name, max_length=settings.display_name_max_length)
     async with pool.acquire() as conn, conn.transaction():
-        await lock_participant(conn, author)
+        await lock_live_participant(conn, author)
         measure = await find_measure(conn, measure_ref)
         key = form.idempotency_key
         first = await store.comment_by_key(conn, participant_id=author, idempotency_key=key) if key else None
@@ -135,7 +137,7 @@ async def report_comment(
 ) -> uuid.UUID:
     """Record a report on a published comment and send it to moderation as comment.reported."""
     async with pool.acquire() as conn, conn.transaction():
-        await lock_participant(conn, reporter)
+        await lock_live_participant(conn, reporter)
         # locked: the author's erasure waits for this report's event, or this sees the tombstone
         comment = ensure_reportable(
             await store.lock_comment(conn, comment_id), reporter=reporter, reason=reason

@@ -140,6 +140,17 @@ def ensure_reportable(comment: CommentView | None, *, reporter: uuid.UUID, reaso
     return comment
 
 
+# --- erasure ----------------------------------------------------------------------------
+
+
+def ensure_not_erased(erasure_asked: bool) -> None:
+    """An id whose erasure was asked for is dead: nothing more is stored under it."""
+    if erasure_asked:
+        raise ParticipationError(
+            "PARTICIPANT_ERASED", "The data of this participant was erased; take part anew.", 403
+        )
+
+
 # --- what a comment form carries besides its text ---------------------------------------
 
 IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{8,128}")

@@ -1,5 +1,5 @@
 """The catalog's HTTP routes, reached only through the gateway."""
 
-from radar_catalog.api import edits, export, measures, structure
+from radar_catalog.api import editions, edits, export, measures, structure
 
-routers = [structure.router, measures.router, edits.router, export.router]
+routers = [editions.router, structure.router, measures.router, edits.router, export.router]

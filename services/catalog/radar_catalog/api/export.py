@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from radar_catalog.api.views import measure_view
-from radar_catalog.store import measures as store
+from radar_catalog.store import search as store
 from radar_lib.service import runtime_of
 
 router = APIRouter()
@@ -21,7 +21,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # spreadsheets would run such
 CSV_COLUMNS = (
     "id", "slug", "title", "summary", "description", "field", "field_name", "goals", "status",
     "status_label", "start_year", "end_year", "progress", "lead_code", "lead_name", "principles",
-    "links", "unsure", "archived", "version", "created_at", "updated_at",
+    "links", "unsure", "archived", "version", "created_at", "updated_at", "editions",
 )  # fmt: skip
 
 
@@ -31,7 +31,7 @@ async def _all_measures(request: Request) -> list[dict[str, Any]]:
 
 
 def csv_row(m: dict[str, Any]) -> list[str]:
-    """One measure as one CSV row; lists joined with "; "."""
+    """One measure as one CSV row; lists joined with "; "; its field in each edition as edition=field."""
     lead = m["lead"] or {}
     cells: list[Any] = [
         m["id"], m["slug"], m["title"], m["summary"], m["description"], m["field"]["slug"],
@@ -41,6 +41,7 @@ def csv_row(m: dict[str, Any]) -> list[str]:
         LIST_SEPARATOR.join(f"{link['title']} <{link['url']}>" for link in m["links"]),
         LIST_SEPARATOR.join(m["unsure"]), str(m["archived"]).lower(), m["version"], m["created_at"],
         m["updated_at"],
+        LIST_SEPARATOR.join(f"{p['edition']}={p['field']['slug']}" for p in m.get("placements", [])),
     ]  # fmt: skip
     text = ["" if c is None else str(c) for c in cells]
     return [f"'{t}" if t.startswith(FORMULA_STARTS) else t for t in text]
@@ -48,7 +49,7 @@ def csv_row(m: dict[str, Any]) -> list[str]:
 
 @router.get("/export/measures.json")
 async def export_json(request: Request) -> dict[str, Any]:
-    """Every measure as JSON, in the shape of the API."""
+    """Every measure as JSON, in the shape of the API (its current field, its field in every edition)."""
     items = await _all_measures(request)
     return {"items": items, "total": len(items)}
 

@@ -2,26 +2,92 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
+import asyncpg
 from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, Field
 
+from radar_catalog.api.editions import chosen_edition
 from radar_catalog.api.refs import measure_ref
-from radar_catalog.api.views import change_view, measure_view
-from radar_catalog.domain.measures import ensure_filter_values
+from radar_catalog.api.views import change_view, measure_view, topic_view
+from radar_catalog.domain.measures import Vocabulary, ensure_filter_values
+from radar_catalog.domain.search import (
+    SUGGESTIONS,
+    SearchWords,
+    did_you_mean,
+    search_words,
+    without_covered_goals,
+)
 from radar_catalog.domain.texts import clean_text
 from radar_catalog.domain.vocabulary import FIRST_YEAR, LAST_YEAR, CatalogError
 from radar_catalog.store import measures as store
+from radar_catalog.store import search
+from radar_catalog.store.search import MeasureFilter
 from radar_catalog.store.structure import vocabulary
 from radar_lib.service import runtime_of
 
 router = APIRouter()
+EMPTY_VOCABULARY = Vocabulary(goals_by_field={}, principles=())
 Filter = Annotated[list[str] | None, Query(max_length=20)]
 Page = Annotated[int, Query(ge=1, le=10_000)]
 PerPage = Annotated[int, Query(ge=1, le=100)]
+EditionParam = Annotated[
+    str | None,
+    Query(max_length=80, description="An edition's slug (GET /editions); without it, the current edition."),
+]
 
 
-@router.get("/measures")
+class EditionRef(BaseModel):
+    slug: str
+    name: str
+    year: int | None
+    current: bool
+
+
+class Topic(BaseModel):
+    """A part of the strategy or of its vocabularies whose name holds every word of the query."""
+
+    kind: Literal["core_area", "field", "goal", "principle", "lead"]
+    slug: str = Field(description="The slug; a lead department's code.")
+    name: str
+    edition: str | None = Field(description="The edition of a core area, field or goal.")
+    field: str | None = Field(description="The field a goal belongs to.")
+    measure_count: int = Field(description="How many current measures it has (a lead: leads).")
+
+
+class MeasureList(BaseModel):
+    items: list[dict[str, Any]] = Field(description="Measures in the shape of GET /measures/{ref}.")
+    total: int
+    page: int
+    per_page: int
+    edition: EditionRef = Field(description="The edition whose fields the measures are shown in.")
+    topics: list[Topic] = Field(
+        description="With `q`: fields, core areas and goals (of every edition), principles and lead "
+        "departments whose names hold every word of the query; empty without `q`."
+    )
+    suggestions: list[str] = Field(
+        description="With `q`, when nothing matches and a word of the query occurs nowhere in the catalog: "
+        'titles, names and words of the catalog that resemble it, best first ("did you mean"); '
+        "each is a query that finds something. Empty otherwise."
+    )
+
+
+async def _list_edition(
+    conn: asyncpg.Connection, edition: str | None, fields: tuple[str, ...]
+) -> dict[str, Any]:
+    """The edition a list is in: the one asked for, else that of the fields named (current first)."""
+    if edition is not None or not fields:
+        return await chosen_edition(conn, edition, status=422)
+    current = await chosen_edition(conn, None)
+    known = (await vocabulary(conn, edition=current["slug"])).goals_by_field
+    elsewhere = next((f for f in fields if f not in known), None)
+    if elsewhere is None:
+        return current
+    return await chosen_edition(conn, None, table="fields", slug=elsewhere)
+
+
+@router.get("/measures", response_model=MeasureList)
 async def list_measures(
     request: Request,
     field: Filter = None,
@@ -30,43 +96,83 @@ async def list_measures(
     principle: Filter = None,
     year: Annotated[int | None, Query(ge=FIRST_YEAR, le=LAST_YEAR)] = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
+    edition: EditionParam = None,
     archived: bool = False,
     page: Page = 1,
     per_page: PerPage = 20,
 ) -> dict[str, Any]:
-    """Measures narrowed by field, status, lead, principle, year and a German full-text query."""
-    pool = runtime_of(request).pool
-    where = store.MeasureFilter(
-        fields=tuple(field or ()),
-        statuses=tuple(status or ()),
-        leads=tuple(lead or ()),
-        principles=tuple(principle or ()),
-        year=year,
-        query=clean_text(q, name="query", max_length=200, multiline=False) or None,
-        include_archived=archived,
-    )
-    ensure_filter_values(
-        fields=where.fields,
-        statuses=where.statuses,
-        leads=where.leads,
-        principles=where.principles,
-        vocabulary=await vocabulary(pool),
-    )
-    rows, total = await store.search_measures(pool, where=where, limit=per_page, offset=(page - 1) * per_page)
-    return {"items": [measure_view(r) for r in rows], "total": total, "page": page, "per_page": per_page}
+    """Measures of an edition narrowed by field, status, lead, principle, year and a German full-text query.
+
+    Fields named without an edition are looked up in the current edition, then in the newest
+    that has them. A query finds word beginnings in any inflection and parts of compounds, over
+    titles, summaries, descriptions, the names of fields, core areas, goals, principles and
+    lead departments; hits in the title come first.
+    """
+    fields = tuple(field or ())
+    query = clean_text(q, name="query", max_length=200, multiline=False) or None
+    words = search_words(query or "")
+    async with runtime_of(request).pool.acquire() as conn:  # one connection for the few queries
+        chosen = await _list_edition(conn, edition, fields)
+        searched = await search.searched_words(conn, words=words) if query else None
+        where = MeasureFilter(
+            edition=chosen["slug"],
+            fields=fields,
+            statuses=tuple(status or ()),
+            leads=tuple(lead or ()),
+            principles=tuple(principle or ()),
+            year=year,
+            words=searched,
+            include_archived=archived,
+        )
+        named = where.fields or where.leads or where.principles  # else no need to read the vocabulary
+        ensure_filter_values(
+            fields=where.fields,
+            statuses=where.statuses,
+            leads=where.leads,
+            principles=where.principles,
+            vocabulary=await vocabulary(conn, edition=chosen["slug"]) if named else EMPTY_VOCABULARY,
+        )
+        rows, total = await search.search_measures(
+            conn, where=where, limit=per_page, offset=(page - 1) * per_page
+        )
+        topics: list[dict[str, Any]] = []
+        suggestions: list[str] = []
+        if query and searched is not None:
+            topics = without_covered_goals([topic_view(t) for t in await search.topics(conn, words=searched)])
+            if total == 0 and not topics:
+                suggestions = await _did_you_mean(conn, query=query, words=words)
+    return {
+        "items": [measure_view(r) for r in rows],
+        "total": total,
+        "page": page,
+        "per_page": per_page,
+        "edition": chosen,
+        "topics": topics,
+        "suggestions": suggestions,
+    }
 
 
-async def _measure(request: Request, ref: str) -> Any:
-    row = await store.find_measure(runtime_of(request).pool, measure_ref(ref))
+async def _did_you_mean(conn: asyncpg.Connection, *, query: str, words: SearchWords) -> list[str]:
+    found = [(r["word"], r["found"], r["closest"]) for r in await search.words_found(conn, words=words)]
+    if all(ok for _, ok, _ in found):
+        return []
+    similar = await search.similar_terms(conn, query=query, limit=SUGGESTIONS)
+    return did_you_mean(query=query, words=found, similar=similar, limit=SUGGESTIONS)
+
+
+async def _measure(request: Request, ref: str, *, edition: str | None = None) -> Any:
+    row = await store.find_measure(runtime_of(request).pool, measure_ref(ref), edition=edition)
     if row is None:
         raise CatalogError("MEASURE_NOT_FOUND", "There is no such measure.", status=404)
     return row
 
 
 @router.get("/measures/{ref}")
-async def show_measure(ref: str, request: Request) -> dict[str, Any]:
-    """One measure by id or slug, archived ones included."""
-    return measure_view(await _measure(request, ref))
+async def show_measure(ref: str, request: Request, edition: EditionParam = None) -> dict[str, Any]:
+    """One measure by id or slug, archived ones included, in its field of an edition (default: the
+    current one); `placements` names its field in every edition it appears in."""
+    chosen = await chosen_edition(runtime_of(request).pool, edition) if edition is not None else None
+    return measure_view(await _measure(request, ref, edition=chosen["slug"] if chosen else None))
 
 
 @router.get("/measures/{ref}/history")

@@ -1,15 +1,16 @@
-"""Routes of the strategy's structure: fields of action and core areas."""
+"""Routes of the strategy's structure: fields of action and core areas, of one edition each."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, StrictStr
 
+from radar_catalog import presenting
+from radar_catalog.api.editions import chosen_edition
 from radar_catalog.api.refs import editor, plausible_slug
 from radar_catalog.api.views import core_area_overviews, field_overviews
-from radar_catalog.domain.texts import revise_presentation
 from radar_catalog.domain.vocabulary import CatalogError
 from radar_catalog.store import structure
 from radar_lib.service import runtime_of
@@ -42,35 +43,63 @@ class PresentationPatch(BaseModel):
     media: list[MediaLink] | None = None
 
 
-@router.get("/fields")
-async def list_fields(request: Request) -> dict[str, Any]:
-    """Every field of action in order, with goals, focus areas and counts per status."""
-    items = await field_overviews(runtime_of(request).pool)
-    return {"items": items, "total": len(items)}
+EditionParam = Annotated[
+    str | None,
+    Query(max_length=80, description="An edition's slug (GET /editions); without it, the current edition."),
+]
+
+
+class Error(BaseModel):
+    """The body of every refusal (the gateway's document names it Error too)."""
+
+    error: str
+    message: str
+
+
+# a list of an edition that does not exist is missing like a page that does not: 404
+EDITION_REFUSED: dict[int | str, dict[str, Any]] = {
+    404: {"model": Error, "description": "EDITION_UNKNOWN: there is no edition of this slug."}
+}
+
+
+@router.get("/fields", responses=EDITION_REFUSED)
+async def list_fields(request: Request, edition: EditionParam = None) -> dict[str, Any]:
+    """Every field of action of an edition in order, with goals, focus areas and counts per status."""
+    pool = runtime_of(request).pool
+    chosen = await chosen_edition(pool, edition)
+    items = await field_overviews(pool, edition=chosen["slug"])
+    return {"items": items, "total": len(items), "edition": chosen}
 
 
 @router.get("/fields/{slug}")
-async def show_field(slug: str, request: Request) -> dict[str, Any]:
-    """One field of action."""
+async def show_field(slug: str, request: Request, edition: EditionParam = None) -> dict[str, Any]:
+    """One field of action with its measures; without an edition, the current one's or else the newest's."""
+    pool = runtime_of(request).pool
     slug = plausible_slug(slug, code=FIELD_MISSING[0], message=FIELD_MISSING[1])
-    found = await field_overviews(runtime_of(request).pool, slug=slug)
+    chosen = await chosen_edition(pool, edition, table="fields", slug=slug)
+    found = await field_overviews(pool, edition=chosen["slug"], slug=slug, with_measures=True)
     if not found:
         raise CatalogError(*FIELD_MISSING, status=404)
     return found[0]
 
 
-@router.get("/core-areas")
-async def list_core_areas(request: Request) -> dict[str, Any]:
-    """Every core area in order, with the names of its fields."""
-    items = await core_area_overviews(runtime_of(request).pool)
-    return {"items": items, "total": len(items)}
+@router.get("/core-areas", responses=EDITION_REFUSED)
+async def list_core_areas(request: Request, edition: EditionParam = None) -> dict[str, Any]:
+    """Every core area of an edition in order, with the names of its fields."""
+    pool = runtime_of(request).pool
+    chosen = await chosen_edition(pool, edition)
+    items = await core_area_overviews(pool, edition=chosen["slug"])
+    return {"items": items, "total": len(items), "edition": chosen}
 
 
 @router.get("/core-areas/{slug}")
-async def show_core_area(slug: str, request: Request) -> dict[str, Any]:
-    """One core area with the overviews of its fields."""
+async def show_core_area(slug: str, request: Request, edition: EditionParam = None) -> dict[str, Any]:
+    """One core area with its fields (goals, measures, counts per status) and its own counts per status;
+    without an edition, the current one's or else the newest's."""
+    pool = runtime_of(request).pool
     slug = plausible_slug(slug, code=CORE_AREA_MISSING[0], message=CORE_AREA_MISSING[1])
-    found = await core_area_overviews(runtime_of(request).pool, slug=slug)
+    chosen = await chosen_edition(pool, edition, table="core_areas", slug=slug)
+    found = await core_area_overviews(pool, edition=chosen["slug"], slug=slug)
     if not found:
         raise CatalogError(*CORE_AREA_MISSING, status=404)
     return found[0]
@@ -91,30 +120,54 @@ async def list_departments(request: Request) -> dict[str, Any]:
 
 
 async def _present(
-    request: Request, *, table: str, slug: str, patch: PresentationPatch, missing: tuple[str, str]
-) -> None:
+    request: Request,
+    *,
+    table: str,
+    slug: str,
+    edition: str | None,
+    patch: PresentationPatch,
+    missing: tuple[str, str],
+) -> str:
+    pool = runtime_of(request).pool
     slug = plausible_slug(slug, code=missing[0], message=missing[1])
-    async with runtime_of(request).pool.acquire() as conn, conn.transaction():
-        current = await structure.lock_presentation(conn, table=table, slug=slug)
-        if current is None:
-            raise CatalogError(*missing, status=404)
-        revised = revise_presentation(current, patch.model_dump(include=patch.model_fields_set))
-        await structure.set_presentation(conn, table=table, slug=slug, **revised)
+    chosen = await chosen_edition(pool, edition, table=table, slug=slug)
+    async with pool.acquire() as conn:
+        await presenting.present(
+            conn,
+            table=table,
+            edition=chosen["slug"],
+            slug=slug,
+            patch=patch.model_dump(include=patch.model_fields_set),
+            missing=missing,
+        )
+    return str(chosen["slug"])
 
 
 @router.patch("/fields/{slug}")
 async def present_field(
-    slug: str, patch: PresentationPatch, request: Request, _: Annotated[Principal, Depends(editor)]
+    slug: str,
+    patch: PresentationPatch,
+    request: Request,
+    _: Annotated[Principal, Depends(editor)],
+    edition: EditionParam = None,
 ) -> dict[str, Any]:
-    """Change a field's introduction, quote or media links (editors)."""
-    await _present(request, table="fields", slug=slug, patch=patch, missing=FIELD_MISSING)
-    return (await field_overviews(runtime_of(request).pool, slug=slug))[0]
+    """Change a field's introduction, quote or media links (editors); field.updated leaves with it."""
+    chosen = await _present(
+        request, table="fields", slug=slug, edition=edition, patch=patch, missing=FIELD_MISSING
+    )
+    return (await field_overviews(runtime_of(request).pool, edition=chosen, slug=slug, with_measures=True))[0]
 
 
 @router.patch("/core-areas/{slug}")
 async def present_core_area(
-    slug: str, patch: PresentationPatch, request: Request, _: Annotated[Principal, Depends(editor)]
+    slug: str,
+    patch: PresentationPatch,
+    request: Request,
+    _: Annotated[Principal, Depends(editor)],
+    edition: EditionParam = None,
 ) -> dict[str, Any]:
-    """Change a core area's introduction, quote or media links (editors)."""
-    await _present(request, table="core_areas", slug=slug, patch=patch, missing=CORE_AREA_MISSING)
-    return (await core_area_overviews(runtime_of(request).pool, slug=slug))[0]
+    """Change a core area's introduction, quote or media links (editors); core_area.updated leaves with it."""
+    chosen = await _present(
+        request, table="core_areas", slug=slug, edition=edition, patch=patch, missing=CORE_AREA_MISSING
+    )
+    return (await core_area_overviews(runtime_of(request).pool, edition=chosen, slug=slug))[0]

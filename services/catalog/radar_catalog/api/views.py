@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Mapping
 from typing import Any, TypeAlias
 
 import asyncpg
@@ -14,8 +15,34 @@ from radar_catalog.store import structure
 Conn: TypeAlias = asyncpg.Connection | asyncpg.Pool
 
 
+def edition_ref(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The edition a row belongs to, briefly: {slug, name, year, current}."""
+    return {
+        "slug": row["edition"],
+        "name": row["edition_name"],
+        "year": row["edition_year"],
+        "current": row["edition_current"],
+    }
+
+
+def edition_view(row: asyncpg.Record) -> dict[str, Any]:
+    """An edition of the strategy with how much it holds."""
+    return {
+        "slug": row["slug"],
+        "name": row["name"],
+        "year": row["year"],
+        "current": row["is_current"],
+        "position": row["position"],
+        "introduction": row["introduction"],
+        "core_area_count": row["core_area_count"],
+        "field_count": row["field_count"],
+        "measure_count": row["measure_count"],
+        "updated_at": row["updated_at"].isoformat(),
+    }
+
+
 def measure_view(row: asyncpg.Record) -> dict[str, Any]:
-    """A measure as the API shows it, with the names of what it refers to."""
+    """A measure as the API shows it, with the names of what it refers to, in its field of one edition."""
     return {
         "id": str(row["measure_id"]),
         "slug": row["slug"],
@@ -23,6 +50,8 @@ def measure_view(row: asyncpg.Record) -> dict[str, Any]:
         "summary": row["summary"],
         "description": row["description"],
         "field": {"slug": row["field_slug"], "name": row["field_name"]},
+        "edition": edition_ref(row),
+        "placements": json.loads(row["placement_list"]),
         "goals": json.loads(row["goal_list"]),
         "status": row["status"],
         "status_label": STATUS_LABELS[row["status"]],
@@ -37,6 +66,18 @@ def measure_view(row: asyncpg.Record) -> dict[str, Any]:
         "version": row["version"],
         "created_at": row["created_at"].isoformat(),
         "updated_at": row["updated_at"].isoformat(),
+    }
+
+
+def topic_view(row: asyncpg.Record) -> dict[str, Any]:
+    """A part of the strategy or a vocabulary entry that a search query names."""
+    return {
+        "kind": row["kind"],
+        "slug": row["slug"],
+        "name": row["name"],
+        "edition": row["edition"],
+        "field": row["field_slug"],
+        "measure_count": row["measure_count"],
     }
 
 
@@ -60,56 +101,102 @@ def _presentation(item: dict[str, Any]) -> dict[str, Any]:
         "slug": item["slug"],
         "name": item["name"],
         "position": item["position"],
+        "edition": edition_ref(item),
         "introduction": item["introduction"],
         "quote": item["quote"],
         "media": item["media"],
+        "unknown": list(item["unknown"]),
+        "version": item["version"],
         "updated_at": item["updated_at"].isoformat(),
     }
 
 
+def brief_measure_view(row: asyncpg.Record) -> dict[str, Any]:
+    """A measure as a field's overview lists it."""
+    return {
+        "id": str(row["measure_id"]),
+        "slug": row["slug"],
+        "title": row["title"],
+        "summary": row["summary"],
+        "status": row["status"],
+        "status_label": STATUS_LABELS[row["status"]],
+        "start_year": row["start_year"],
+        "end_year": row["end_year"],
+        "progress": row["progress"],
+        "lead": {"code": row["lead_code"], "name": row["lead_name"]} if row["lead_code"] else None,
+    }
+
+
+def status_counts(per_status: Mapping[str, int]) -> list[dict[str, Any]]:
+    """How many measures there are of each status, every status in its order."""
+    return [{"status": s, "label": STATUS_LABELS[s], "count": per_status.get(s, 0)} for s in STATUSES]
+
+
 async def field_overviews(
-    conn: Conn, *, slug: str | None = None, core_area: str | None = None
+    conn: Conn,
+    *,
+    edition: str,
+    slug: str | None = None,
+    core_area: str | None = None,
+    with_measures: bool = False,
 ) -> list[dict[str, Any]]:
-    """Fields of action with their focus areas, goals and how many measures each has per status."""
-    rows = await structure.fields(conn, slug=slug, core_area=core_area)
+    """Fields of an edition with their focus areas, goals, counts per status and, if asked, their measures."""
+    rows = await structure.fields(conn, edition=edition, slug=slug, core_area=core_area)
     goals: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for g in await structure.goals(conn):
+    for g in await structure.goals(conn, edition=edition):
         goals[g["field_slug"]].append(
             {"slug": g["slug"], "title": g["title"], "description": g["description"]}
         )
     focus: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for a in await structure.focus_areas(conn):
+    for a in await structure.focus_areas(conn, edition=edition):
         focus[a["field_slug"]].append({"slug": a["slug"], "name": a["name"]})
     counts: dict[str, dict[str, int]] = defaultdict(dict)
-    for c in await structure.status_counts(conn):
+    for c in await structure.status_counts(conn, edition=edition):
         counts[c["field_slug"]][c["status"]] = int(c["n"])
+    listed: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    if with_measures:
+        for m in await structure.measures_in(conn, edition=edition, fields=[f["slug"] for f in rows]):
+            listed[m["field_slug"]].append(brief_measure_view(m))
     overviews = []
     for f in rows:
         per_status = counts[f["slug"]]
-        overviews.append(
-            {
-                **_presentation(f),
-                "core_area": f["core_area_slug"],
-                "focus_areas": focus[f["slug"]],
-                "goals": goals[f["slug"]],
-                "status_counts": [
-                    {"status": s, "label": STATUS_LABELS[s], "count": per_status.get(s, 0)} for s in STATUSES
-                ],
-                "measure_count": sum(per_status.values()),
-            }
-        )
+        overview = {
+            **_presentation(f),
+            "core_area": f["core_area_slug"],
+            "focus_areas": focus[f["slug"]],
+            "goals": goals[f["slug"]],
+            "status_counts": status_counts(per_status),
+            "measure_count": sum(per_status.values()),
+        }
+        if with_measures:
+            overview["measures"] = listed[f["slug"]]
+        overviews.append(overview)
     return overviews
 
 
-async def core_area_overviews(conn: Conn, *, slug: str | None = None) -> list[dict[str, Any]]:
-    """Core areas with their fields: names only in the list, full overviews for a single one."""
-    areas = await structure.core_areas(conn, slug=slug)
+async def core_area_overviews(conn: Conn, *, edition: str, slug: str | None = None) -> list[dict[str, Any]]:
+    """Core areas of an edition with their fields: names only in the list; for a single one, full
+    overviews of its fields with their measures, and its counts per status."""
+    areas = await structure.core_areas(conn, edition=edition, slug=slug)
     if slug is not None:
-        return [
-            {**_presentation(a), "fields": await field_overviews(conn, core_area=a["slug"])} for a in areas
-        ]
+        found = []
+        for a in areas:
+            fields = await field_overviews(conn, edition=edition, core_area=a["slug"], with_measures=True)
+            per_status: dict[str, int] = defaultdict(int)
+            for f in fields:
+                for c in f["status_counts"]:
+                    per_status[c["status"]] += c["count"]
+            found.append(
+                {
+                    **_presentation(a),
+                    "fields": fields,
+                    "status_counts": status_counts(per_status),
+                    "measure_count": sum(per_status.values()),
+                }
+            )
+        return found
     grouped: dict[str, list[dict[str, str]]] = defaultdict(list)
-    for f in await structure.fields(conn):
+    for f in await structure.fields(conn, edition=edition):
         if f["core_area_slug"]:
             grouped[f["core_area_slug"]].append({"slug": f["slug"], "name": f["name"]})
     return [{**_presentation(a), "fields": grouped[a["slug"]]} for a in areas]

@@ -1,10 +1,9 @@
-"""SQL for measures, their versions and the search over them."""
+"""SQL for measures, their placements in the editions, and their versions."""
 
 from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeAlias
 
@@ -14,19 +13,40 @@ from radar_catalog.domain.measures import MeasureState
 
 Conn: TypeAlias = asyncpg.Connection | asyncpg.Pool
 
-# a measure with the names of what it refers to, ready for the views
+# a measure with the names of what it refers to, ready for the views: placed in the field of the
+# edition given as $1, or, when $1 is NULL, of the current edition (or the newest it appears in)
 SELECT_MEASURES = """
-SELECT m.measure_id, m.slug, m.title, m.summary, m.description, m.field_slug, f.name AS field_name,
+SELECT m.measure_id, m.slug, m.title, m.summary, m.description, p.edition, e.name AS edition_name,
+       e.year AS edition_year, e.is_current AS edition_current, p.field_slug, f.name AS field_name,
        m.goals, m.status, m.start_year, m.end_year, m.progress, m.lead_code, d.name AS lead_name,
        m.principles, m.links, m.unsure, m.archived, m.version, m.created_at, m.updated_at,
        (SELECT coalesce(jsonb_agg(jsonb_build_object('slug', g.slug, 'title', g.title)
                                   ORDER BY g.position), '[]')
-          FROM goals g WHERE g.field_slug = m.field_slug AND g.slug = ANY (m.goals)) AS goal_list,
-       (SELECT coalesce(jsonb_agg(jsonb_build_object('slug', p.slug, 'name', p.name)
-                                  ORDER BY p.position), '[]')
-          FROM principles p WHERE p.slug = ANY (m.principles)) AS principle_list
+          FROM goals g
+         WHERE g.edition = p.edition AND g.field_slug = p.field_slug AND g.slug = ANY (m.goals)) AS goal_list,
+       (SELECT coalesce(jsonb_agg(jsonb_build_object('slug', pr.slug, 'name', pr.name)
+                                  ORDER BY pr.position), '[]')
+          FROM principles pr WHERE pr.slug = ANY (m.principles)) AS principle_list,
+       (SELECT coalesce(jsonb_agg(jsonb_build_object(
+                   'edition', pf.edition,
+                   'field', jsonb_build_object('slug', pf.slug, 'name', pf.name),
+                   'core_area', CASE WHEN pc.slug IS NULL THEN NULL
+                                     ELSE jsonb_build_object('slug', pc.slug, 'name', pc.name) END)
+                   ORDER BY pe.position, pe.slug), '[]')
+          FROM measure_fields pm
+          JOIN editions pe ON pe.slug = pm.edition
+          JOIN fields pf ON pf.edition = pm.edition AND pf.slug = pm.field_slug
+          LEFT JOIN core_areas pc ON pc.edition = pf.edition AND pc.slug = pf.core_area_slug
+         WHERE pm.measure_id = m.measure_id) AS placement_list
   FROM measures m
-  JOIN fields f ON f.slug = m.field_slug
+  JOIN LATERAL (
+        SELECT mf.edition, mf.field_slug
+          FROM measure_fields mf JOIN editions me ON me.slug = mf.edition
+         WHERE mf.measure_id = m.measure_id AND ($1::text IS NULL OR mf.edition = $1)
+         ORDER BY me.is_current DESC, me.position DESC
+         LIMIT 1) p ON true
+  JOIN editions e ON e.slug = p.edition
+  JOIN fields f ON f.edition = p.edition AND f.slug = p.field_slug
   LEFT JOIN departments d ON d.code = m.lead_code
 """
 
@@ -40,10 +60,10 @@ def as_uuid(ref: str) -> uuid.UUID | None:
 
 
 def state_of(row: asyncpg.Record) -> MeasureState:
-    """The editable state of a stored measure."""
+    """The editable state of a stored measure (its field: the one in the current edition)."""
     return MeasureState(
         title=row["title"],
-        field=row["field_slug"],
+        field=row["field_slug"] or "",
         summary=row["summary"],
         description=row["description"],
         goals=tuple(row["goals"]),
@@ -59,15 +79,22 @@ def state_of(row: asyncpg.Record) -> MeasureState:
 
 
 async def lock_measure(conn: asyncpg.Connection, ref: str) -> asyncpg.Record | None:
-    """A measure by id or slug, locked for the rest of the transaction."""
+    """A measure by id or slug with its field in the current edition, locked for the transaction."""
     return await conn.fetchrow(
-        "SELECT * FROM measures WHERE measure_id = $1 OR slug = $2 FOR UPDATE", as_uuid(ref), ref
+        "SELECT m.*, mf.field_slug FROM measures m"
+        " LEFT JOIN measure_fields mf ON mf.measure_id = m.measure_id"
+        "  AND mf.edition = (SELECT slug FROM editions WHERE is_current)"
+        " WHERE m.measure_id = $1 OR m.slug = $2 FOR UPDATE OF m",
+        as_uuid(ref),
+        ref,
     )
 
 
-async def find_measure(conn: Conn, ref: str) -> asyncpg.Record | None:
-    """A measure by id or slug, with the names of its field, goals, principles and lead."""
-    return await conn.fetchrow(SELECT_MEASURES + " WHERE m.measure_id = $1 OR m.slug = $2", as_uuid(ref), ref)
+async def find_measure(conn: Conn, ref: str, *, edition: str | None = None) -> asyncpg.Record | None:
+    """A measure by id or slug, placed in its field of this edition (default: the current one)."""
+    return await conn.fetchrow(
+        SELECT_MEASURES + " WHERE m.measure_id = $2 OR m.slug = $3", edition, as_uuid(ref), ref
+    )
 
 
 async def slugs_like(conn: asyncpg.Connection, base: str) -> set[str]:
@@ -84,16 +111,17 @@ async def count_measures(conn: Conn) -> int:
 async def insert_measure(
     conn: asyncpg.Connection, *, measure_id: uuid.UUID, slug: str, state: MeasureState, now: datetime
 ) -> None:
-    """Store a new measure at version 1."""
+    """Store a new measure at version 1, in its field of the current edition."""
     await conn.execute(
-        "INSERT INTO measures (measure_id, slug, title, summary, description, field_slug, goals, status,"
-        " start_year, end_year, progress, lead_code, principles, links, unsure, created_at, updated_at)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15, $16, $16)",
+        "INSERT INTO measures (measure_id, slug, title, summary, description, goals, status, start_year,"
+        " end_year, progress, lead_code, principles, links, unsure, created_at, updated_at)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $15, $15)",
         measure_id,
         slug,
         *_columns(state),
         now,
     )
+    await place_measure(conn, measure_id=measure_id, field=state.field)
 
 
 async def update_measure(
@@ -107,9 +135,9 @@ async def update_measure(
 ) -> None:
     """Store a measure's next version."""
     await conn.execute(
-        "UPDATE measures SET title = $2, summary = $3, description = $4, field_slug = $5, goals = $6,"
-        " status = $7, start_year = $8, end_year = $9, progress = $10, lead_code = $11, principles = $12,"
-        " links = $13::jsonb, unsure = $14, version = $15, archived = $16, updated_at = $17"
+        "UPDATE measures SET title = $2, summary = $3, description = $4, goals = $5, status = $6,"
+        " start_year = $7, end_year = $8, progress = $9, lead_code = $10, principles = $11,"
+        " links = $12::jsonb, unsure = $13, version = $14, archived = $15, updated_at = $16"
         " WHERE measure_id = $1",
         measure_id,
         *_columns(state),
@@ -119,9 +147,35 @@ async def update_measure(
     )
 
 
+async def place_measure(
+    conn: asyncpg.Connection,
+    *,
+    measure_id: uuid.UUID,
+    field: str,
+    edition: str | None = None,
+    replace: bool = True,
+) -> None:
+    """Put a measure into a field of an edition (default: the current one), replacing its field or not."""
+    await conn.execute(
+        "INSERT INTO measure_fields (measure_id, edition, field_slug)"
+        " VALUES ($1, coalesce($3, (SELECT slug FROM editions WHERE is_current)), $2)"
+        " ON CONFLICT (measure_id, edition) DO "
+        + ("UPDATE SET field_slug = EXCLUDED.field_slug" if replace else "NOTHING"),
+        measure_id,
+        field,
+        edition,
+    )
+
+
+async def refresh_search(conn: asyncpg.Connection, *, measure_ids: list[uuid.UUID] | None = None) -> None:
+    """Rebuild the search documents of these measures (all when None) and the words search suggests."""
+    await conn.execute("SELECT catalog_refresh_search($1::uuid[])", measure_ids)
+    await conn.execute("SELECT catalog_refresh_terms()")
+
+
 def _columns(s: MeasureState) -> tuple[Any, ...]:
     return (
-        s.title, s.summary, s.description, s.field, list(s.goals), s.status, s.start_year, s.end_year,
+        s.title, s.summary, s.description, list(s.goals), s.status, s.start_year, s.end_year,
         s.progress, s.lead, list(s.principles), json.dumps(s.wire()["links"]), list(s.unsure),
     )  # fmt: skip
 
@@ -175,49 +229,3 @@ async def recent_changes(conn: Conn, *, limit: int, offset: int) -> tuple[list[a
     if rows:
         return list(rows), int(rows[0]["total"])
     return [], int(await conn.fetchval("SELECT count(*) FROM measure_changes"))
-
-
-@dataclass(frozen=True)
-class MeasureFilter:
-    """What a measure list is narrowed to; empty means no narrowing."""
-
-    fields: tuple[str, ...] = ()
-    statuses: tuple[str, ...] = ()
-    leads: tuple[str, ...] = ()
-    principles: tuple[str, ...] = ()
-    year: int | None = None
-    query: str | None = None
-    include_archived: bool = False
-
-
-FILTERED = (
-    " WHERE (cardinality($1::text[]) = 0 OR m.field_slug = ANY ($1))"
-    " AND (cardinality($2::text[]) = 0 OR m.status = ANY ($2))"
-    " AND (cardinality($3::text[]) = 0 OR m.lead_code = ANY ($3))"
-    " AND (cardinality($4::text[]) = 0 OR m.principles && $4)"
-    " AND ($5::int IS NULL OR (m.start_year <= $5 AND m.end_year >= $5))"
-    " AND ($6::text IS NULL OR m.search @@ websearch_to_tsquery('german'::regconfig, $6))"
-    " AND ($7 OR NOT m.archived)"
-)
-
-
-async def search_measures(
-    conn: Conn, *, where: MeasureFilter, limit: int | None = None, offset: int = 0
-) -> tuple[list[asyncpg.Record], int]:
-    """One page of the measures that pass the filter (best matches first when searching), and their count."""
-    args = (
-        list(where.fields), list(where.statuses), list(where.leads), list(where.principles),
-        where.year, where.query, where.include_archived,
-    )  # fmt: skip
-    rows = await conn.fetch(
-        SELECT_MEASURES + FILTERED + " ORDER BY CASE WHEN $6::text IS NULL THEN 0"
-        " ELSE ts_rank(m.search, websearch_to_tsquery('german'::regconfig, $6)) END DESC,"
-        " f.position, lower(m.title), m.slug LIMIT $8 OFFSET $9",
-        *args,
-        limit,
-        offset,
-    )
-    if offset == 0 and (limit is None or len(rows) < limit):
-        return list(rows), offset + len(rows)
-    total = await conn.fetchval("SELECT count(*) FROM measures m" + FILTERED, *args)
-    return list(rows), int(total)

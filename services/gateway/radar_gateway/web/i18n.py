@@ -7,6 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from radar_gateway.web.texts_citizen import CITIZEN_TEXTS
+from radar_gateway.web.texts_public import PUBLIC_TEXTS
+from radar_gateway.web.texts_staff import STAFF_TEXTS
+
 LANGUAGES = ("de", "en")
 LANG_COOKIE = "radar_lang"
 Translate = Callable[..., str]
@@ -22,6 +26,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "nav.main": ("Hauptnavigation", "Main navigation"),
     "nav.radar": ("Radar", "Radar"),
     "nav.editor": ("Redaktion", "Editing"),
+    "nav.moderation": ("Moderation", "Moderation"),
+    "nav.my_contributions": ("Meine Beiträge", "My contributions"),
     "nav.login": ("Anmelden", "Log in"),
     "nav.logout": ("Abmelden", "Log out"),
     "nav.signed_in": ("Angemeldet als {email}", "Signed in as {email}"),
@@ -29,6 +35,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "lang.other_code": ("en", "de"),
     "lang.switch": ("Sprache wechseln", "Change language"),
     "footer.feed": ("Alle Änderungen als Atom-Feed", "All changes as an Atom feed"),
+    "footer.netiquette": ("Netiquette", "Netiquette"),
+    "footer.transparency": ("Transparenz der Moderation", "Moderation in figures"),
     "footer.api": ("Offene Schnittstelle (JSON)", "Open interface (JSON)"),
     "footer.label": ("Fußzeile", "Footer"),
     "unknown": ("unbekannt", "unknown"),
@@ -133,7 +141,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "history.note": ("Änderungsnotiz", "Change note"),
     "history.change": ("{field}: von „{old}“ auf „{new}“", "{field}: from “{old}” to “{new}”"),
     "measure.rating": ("Bewertung", "Rating"),
-    "measure.rating_soon": ("Bewerten wird hier bald möglich sein.", "Rating will soon be possible here."),
     "measure.comments": ("Kommentare", "Comments"),
     "measure.comments_none": ("Noch keine veröffentlichten Kommentare.", "No published comments yet."),
     "measure.comments_unavailable": (
@@ -242,8 +249,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "error.forbidden": ("Kein Zugriff", "No access"),
     "error.forbidden_text": (
-        "Für diese Seite fehlt Ihrem Konto die Rolle Redaktion.",
-        "Your account lacks the editor role for this page.",
+        "Für diese Seite fehlt Ihrem Konto die nötige Rolle.",
+        "Your account lacks the role this page needs.",
     ),
     "error.unavailable": ("Vorübergehend nicht erreichbar", "Temporarily unavailable"),
     "error.unavailable_text": (
@@ -349,12 +356,19 @@ TEXTS: dict[str, tuple[str, str]] = {
         "The measure is archived and cannot change any more.",
     ),
     "err.LOGIN_REQUIRED": ("Bitte melden Sie sich an.", "Please log in."),
-    "err.ROLE_REQUIRED": ("Ihrem Konto fehlt die Rolle Redaktion.", "Your account lacks the editor role."),
+    "err.ROLE_REQUIRED": ("Ihrem Konto fehlt die nötige Rolle.", "Your account lacks the role this needs."),
     "err.VALIDATION_FAILED": (
         "Die Eingabe hat nicht die erwartete Form.",
         "The input does not have the expected form.",
     ),
 }
+_PARTS = (CITIZEN_TEXTS, PUBLIC_TEXTS, STAFF_TEXTS)
+_CLASHES = {
+    k for i, a in enumerate((TEXTS, *_PARTS)) for b in _PARTS[i:] if a is not b for k in a.keys() & b.keys()
+}
+assert not _CLASHES, f"text keys defined twice: {sorted(_CLASHES)}"
+for _part in _PARTS:
+    TEXTS |= _part
 
 
 def translator(lang: str) -> Translate:

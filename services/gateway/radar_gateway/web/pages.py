@@ -1,31 +1,36 @@
-"""The public pages: the radar, fields of action, core areas, measures, and the comment form."""
+"""The public pages: the radar, fields of action, core areas, and a measure with its thread and rating.
+
+What citizens send from a measure's page is taken in participate.py, which shows the page
+again through `show_measure` when it refuses a form.
+"""
 
 from __future__ import annotations
 
+import secrets
 import uuid
+from dataclasses import dataclass, replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from radar_gateway.api import limit_comments
 from radar_gateway.context import gateway_of
-from radar_gateway.identity import PARTICIPANT_COOKIE, read_participant, sign_participant
+from radar_gateway.identity import PARTICIPANT_COOKIE, read_participant
 from radar_gateway.web.links import Slug
-from radar_gateway.web.problems import PageProblem
-from radar_gateway.web.render import Page, page_of, redirect, render
+from radar_gateway.web.render import Page, page_of, render
 from radar_gateway.web.services import ServiceError, all_measures, call, together, vocabulary
 from radar_gateway.web.views import (
+    decimal,
     group_measures,
     history_lines,
     measure_order,
+    participation_counts,
     period,
     radar_svg,
     read_filters,
     year_options,
 )
-from radar_lib.token import Principal
-from radar_lib.web import ApiError
+from radar_lib.token import ANONYMOUS, Principal
 
 router = APIRouter(include_in_schema=False)
 PageDep = Annotated[Page, Depends(page_of)]
@@ -51,6 +56,7 @@ async def radar_page(page: PageDep) -> Response:
             if exc.status != 422:
                 raise
             filter_error, shown = exc.code, []
+    counts = await participation_counts(page, [m["slug"] for m in shown])
     return render(
         page,
         "radar.html",
@@ -66,6 +72,7 @@ async def radar_page(page: PageDep) -> Response:
         vocabulary=known,
         years=year_options(everything),
         period=period,
+        counts=counts,
     )
 
 
@@ -79,7 +86,10 @@ async def field_page(slug: Slug, page: PageDep) -> Response:
     )
     area = next((a for a in areas["items"] if a["slug"] == found.get("core_area")), None)
     ordered = sorted(measures, key=measure_order)
-    return render(page, "field.html", field=found, core_area=area, measures=ordered, period=period)
+    counts = await participation_counts(page, [m["slug"] for m in ordered])
+    return render(
+        page, "field.html", field=found, core_area=area, measures=ordered, period=period, counts=counts
+    )
 
 
 @router.get("/kernbereiche/{slug}")
@@ -89,24 +99,107 @@ async def core_area_page(slug: Slug, page: PageDep) -> Response:
     field_slugs = [f["slug"] for f in area["fields"]]
     measures = await all_measures(page.request, {"field": field_slugs}) if field_slugs else []
     groups = group_measures(area["fields"], [], measures)
-    return render(page, "core_area.html", area=area, groups=groups, period=period)
+    counts = await participation_counts(page, [m["slug"] for m in measures])
+    return render(page, "core_area.html", area=area, groups=groups, period=period, counts=counts)
 
 
-async def _comments(request: Request, slug: str) -> list[dict[str, Any]] | None:
-    """The published thread; None when participation cannot say."""
+# --- a measure, with its thread and its rating ------------------------------------------------
+
+COMMENT_MAX = 2000  # what participation takes (its comment_max_length); the counter counts to it
+STARS = (5, 4, 3, 2, 1)
+NO_RATINGS: dict[str, Any] = {"mean": None, "count": 0, "distribution": {}, "own": None}
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What a comment form held when it came back refused: shown again whole, never cut."""
+
+    body: str = ""
+    display_name: str = ""
+    parent_id: str | None = None
+    form_key: str | None = None  # the same key again, so that sending the draft stores it once
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a form was not taken, and where the page says so: beside which form, at which field."""
+
+    code: str
+    text: str
+    place: str  # "comment", "reply-<id>", "rating", "report-<id>", or "thread" for the others
+    field: str = "body"  # of a comment form: "body" or "display_name"
+
+
+def participant_of(page: Page) -> uuid.UUID | None:
+    """The participant this browser's signed cookie names, if any."""
+    key = gateway_of(page.request).settings.participant_cookie_key
+    return read_participant(page.request.cookies.get(PARTICIPANT_COOKIE), key=key)
+
+
+async def _thread(request: Request, slug: str, viewer: Principal) -> list[dict[str, Any]] | None:
+    """The thread as this viewer sees it (their own pending and rejected comments in place); None when
+    participation cannot say."""
     try:
-        answer = await call(request, "participation", f"/measures/{slug}/comments", query={"per_page": 100})
+        answer = await call(
+            request, "participation", f"/measures/{slug}/comments", query={"per_page": 100}, principal=viewer
+        )
     except ServiceError as exc:
         return [] if exc.status == 404 else None  # 404: participation has not heard of it yet
     return list(answer["items"])
 
 
-async def _measure_page(page: Page, slug: str, *, status: int = 200, **form: Any) -> Response:
+async def _rating(request: Request, slug: str, viewer: Principal) -> dict[str, Any] | None:
+    try:
+        return dict(await call(request, "participation", f"/measures/{slug}/rating", principal=viewer))
+    except ServiceError as exc:
+        return NO_RATINGS if exc.status == 404 else None
+
+
+async def _netiquette(request: Request) -> dict[str, dict[str, Any]] | None:
+    """The netiquette's clauses by code; None while moderation cannot say (reports wait, codes show)."""
+    try:
+        answer = await call(request, "moderation", "/netiquette")
+    except ServiceError:
+        return None
+    return {clause["code"]: clause for clause in answer["clauses"]}
+
+
+def _places(
+    measure: dict[str, Any], thread: list[dict[str, Any]] | None, clauses: dict[str, Any] | None
+) -> set[str]:
+    """Where the page has a form to show a refusal beside."""
+    places = {"rating"} | (set() if measure["archived"] else {"comment"})
+    for top in thread or []:
+        if top["status"] == "published" and not measure["archived"]:
+            places.add(f"reply-{top['id']}")
+        for c in [top, *top.get("replies", [])]:
+            if c["status"] == "published" and not c["own"] and clauses:
+                places.add(f"report-{c['id']}")
+    return places
+
+
+def _number(n: int, lang: str) -> str:
+    return f"{n:,}".replace(",", "." if lang == "de" else ",")
+
+
+async def show_measure(
+    page: Page,
+    slug: str,
+    *,
+    status: int = 200,
+    draft: Draft | None = None,
+    refusal: Refusal | None = None,
+) -> Response:
+    """A measure's page: facts, history, rating, thread and forms; with a refused form's draft and reason."""
     request = page.request
-    measure, history, comments, fields, known = await together(
+    viewer = participant_of(page)
+    principal = ANONYMOUS if viewer is None else Principal(kind="participant", id=viewer)
+    measure, history, thread, rating, clauses, fields, known = await together(
         call(request, "catalog", f"/measures/{slug}"),
         call(request, "catalog", f"/measures/{slug}/history"),
-        _comments(request, slug),
+        _thread(request, slug, principal),
+        _rating(request, slug, principal),
+        _netiquette(request),
         call(request, "catalog", "/fields"),
         vocabulary(request),
     )
@@ -121,55 +214,35 @@ async def _measure_page(page: Page, slug: str, *, status: int = 200, **form: Any
     names |= {p["slug"]: p["name"] for p in known.principles}
     names |= {d["code"]: f"{d['name']} ({d['code']})" for d in known.departments}
     changes = [(c, history_lines(c, t=page.t, names=names)) for c in history["items"]]
-    context = {"comment_text": "", "comment_error": None} | form
-    return render(
+    if refusal is not None and refusal.place not in _places(measure, thread, clauses):
+        refusal = replace(refusal, place="thread")
+    response = render(
         page,
         "measure.html",
         status=status,
         measure=measure,
         history=changes,
-        comments=comments,
+        thread=thread,
+        rating=rating,
+        stars=STARS,
+        clauses=clauses,
+        viewer_known=viewer is not None,
+        draft=draft or Draft(),
+        refusal=refusal,
+        new_form_key=lambda: secrets.token_urlsafe(18),
+        comment_max=COMMENT_MAX,
+        comment_max_text=_number(COMMENT_MAX, page.lang),
+        mean_text=lambda mean: decimal(float(mean), page.lang),
         period=period,
-        **context,
     )
+    if page.session is None:
+        # personal (the viewer's own comments, a form key) but fit for this browser's history:
+        # Back shows the page as it was, with the same form key, instead of a new form
+        response.headers["cache-control"] = "private, no-cache"
+    return response
 
 
 @router.get("/massnahmen/{slug}")
 async def measure_page(slug: Slug, page: PageDep) -> Response:
     """A measure: its facts, progress, change history, and the sections for rating, comments, subscribing."""
-    return await _measure_page(page, slug)
-
-
-@router.post("/massnahmen/{slug}/kommentare")
-async def submit_comment(slug: Slug, page: PageDep) -> Response:
-    """Hand a comment to participation for moderation, then back to the measure with a notice."""
-    request = page.request
-    gw = gateway_of(request)
-    form = await request.form()
-    text = str(form.get("body", ""))
-    if not page.csrf_ok(str(form.get("csrf_token", ""))):
-        return await _measure_page(page, slug, status=403, comment_text=text, comment_error="CSRF_FAILED")
-    known = read_participant(request.cookies.get(PARTICIPANT_COOKIE), key=gw.settings.participant_cookie_key)
-    participant_id = known or uuid.uuid4()
-    try:
-        await limit_comments(request, gw, participant_id)
-        await call(
-            request,
-            "participation",
-            f"/measures/{slug}/comments",
-            method="POST",
-            body={"body": text},
-            principal=Principal(kind="participant", id=participant_id),
-        )
-    except ApiError as exc:
-        return await _measure_page(page, slug, status=exc.status, comment_text=text, comment_error=exc.code)
-    except ServiceError as exc:
-        if exc.status >= 500:
-            raise PageProblem(503) from exc
-        if exc.code == "MEASURE_NOT_FOUND":
-            raise PageProblem(404) from exc
-        return await _measure_page(page, slug, status=exc.status, comment_text=text, comment_error=exc.code)
-    if known is None:
-        cookie = sign_participant(participant_id, key=gw.settings.participant_cookie_key)
-        page.cookies[PARTICIPANT_COOKIE] = (cookie, 365 * 86400)
-    return redirect(page, f"/massnahmen/{slug}", notice="kommentar")
+    return await show_measure(page, slug)

@@ -17,12 +17,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from radar_gateway.api import _client_key
 from radar_gateway.context import gateway_of
 from radar_gateway.failures import REDIS_AWAY
+from radar_gateway.limits import client_key
 from radar_gateway.security_log import Event, record
 from radar_gateway.sessions import SESSION_COOKIE, Session, load_session
-from radar_gateway.web.i18n import LANG_COOKIE, Translate, pick_language, translator
+from radar_gateway.web.i18n import LANG_COOKIE, TEXTS, Translate, pick_language, translator
 from radar_gateway.web.links import routed_path
 from radar_gateway.web.radar_layout import RING_ORDER
 from radar_gateway.web.radar_svg import status_symbol
@@ -38,6 +38,13 @@ NOTICES = {  # ?hinweis=... after a redirect: a fixed key picks a fixed text
     "angelegt": "notice.created",
     "archiviert": "notice.archived",
 }
+
+
+def notice_of(key: str) -> str | None:
+    """The text key of a notice: one of NOTICES, or `notice.<key>` when such a text exists."""
+    if key in NOTICES:
+        return NOTICES[key]
+    return f"notice.{key}" if key.isidentifier() and f"notice.{key}" in TEXTS else None
 
 
 @cache
@@ -83,6 +90,14 @@ class Page:
     def is_editor(self) -> bool:
         return self.session is not None and bool({"editor", "admin"} & self.session.roles)
 
+    @property
+    def is_moderator(self) -> bool:
+        return self.session is not None and bool({"moderator", "admin"} & self.session.roles)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.session is not None and "admin" in self.session.roles
+
     def csrf_token(self) -> str:
         """The token a form of this page carries: the session's for staff, else a signed per-browser one."""
         if self.session is not None:
@@ -102,7 +117,7 @@ class Page:
         else:
             ok = False
         if not ok:
-            address = _client_key(self.request, gateway_of(self.request).settings.address_hash_key)
+            address = client_key(self.request, gateway_of(self.request).settings.address_hash_key)
             staff_id = str(self.session.staff_id) if self.session else None
             record(Event.CSRF_FAILED, address=address, method=self.request.method,
                    path=self.request.url.path, staff_id=staff_id)  # fmt: skip
@@ -178,7 +193,7 @@ def apply_cookies(page: Page, response: Response) -> Response:
 
 def render(page: Page, template: str, *, status: int = 200, **context: Any) -> HTMLResponse:
     """A template rendered in the page's language."""
-    notice_key = NOTICES.get(page.request.query_params.get("hinweis", ""))
+    notice_key = notice_of(page.request.query_params.get("hinweis", ""))
     html = (
         _environment()
         .get_template(template)

@@ -1,4 +1,4 @@
-"""Staff pages: log-in and log-out, and the measure editor (editors and admins)."""
+"""Staff pages: log-in (landing on the role's home) and log-out, and the measure editor (editors, admins)."""
 
 from __future__ import annotations
 
@@ -30,14 +30,37 @@ EMPTY_MEASURE: dict[str, Any] = {
 }
 
 
-def _next(target: str | None) -> str:
-    return local_target(target) or "/redaktion"
+# the staff areas, most specific first, and the roles that open each
+STAFF_AREAS = (
+    ("/moderation/protokoll", frozenset({"admin"})),
+    ("/moderation", frozenset({"moderator", "admin"})),
+    ("/redaktion", frozenset({"editor", "admin"})),
+)
+
+
+def home_of(roles: frozenset[str]) -> str:
+    """Where a staff member starts: editors and admins in the editor, moderators in the queue."""
+    if roles & {"editor", "admin"}:
+        return "/redaktion"
+    return "/moderation" if "moderator" in roles else "/"
+
+
+def landing(target: str | None, roles: frozenset[str]) -> str:
+    """Where a log-in leads: `next` if these roles may open it, else the roles' home (never a 403)."""
+    path = local_target(target)
+    if path is None:
+        return home_of(roles)
+    bare = path.partition("?")[0]
+    for area, opening in STAFF_AREAS:
+        if bare == area or bare.startswith(area + "/"):
+            return path if roles & opening else home_of(roles)
+    return path
 
 
 @router.get("/anmelden")
 async def login_page(page: PageDep, next: str | None = None) -> Response:
-    """The staff log-in form."""
-    return render(page, "login.html", next=_next(next), email="", error=None)
+    """The staff log-in form; without `next` it leads to the home of the account's role."""
+    return render(page, "login.html", next=local_target(next) or "", email="", error=None)
 
 
 @router.post("/anmelden")
@@ -47,14 +70,14 @@ async def login(page: PageDep) -> Response:
     form = await page.request.form()
     email = str(form.get("email", "")).strip()[:EMAIL_MAX]
     password = str(form.get("password", ""))[:PASSWORD_MAX]
-    target = _next(str(form.get("next", "")))
+    target = local_target(str(form.get("next", ""))) or ""
     if not page.csrf_ok(str(form.get("csrf_token", ""))):
         return render(page, "login.html", status=403, next=target, email=email, error=page.t("error.csrf"))
     try:
         token, session = await log_in(page.request, email=email, password=password)
     except ApiError as exc:
         return _login_refused(page, exc, target=target, email=email)
-    response = redirect(page, target, notice="angemeldet")
+    response = redirect(page, landing(target, session.roles), notice="angemeldet")
     for name, value, http_only in ((SESSION_COOKIE, token, True), (CSRF_COOKIE, session.csrf, False)):
         response.set_cookie(
             name,
@@ -109,15 +132,31 @@ async def logout(page: PageDep) -> Response:
     return response
 
 
-def editor_of(page: Page) -> Principal:
-    """The logged-in editor (or admin); log-in first for anyone else, 403 for staff without the role."""
+def _staff_member(page: Page, *, has_role: bool) -> Principal:
+    """The logged-in staff member if `has_role`; log-in first for anyone else, 403 for staff without it."""
     if page.session_unknown:  # Redis is away: the session may well exist, but nobody can tell now
         raise PageProblem(503)
     if page.session is None:
-        raise LoginRequired(routed_path(page.request))
-    if not page.is_editor:
+        # a form sent after the session ended cannot be sent again by a redirect: back to the role's home
+        raise LoginRequired(routed_path(page.request) if page.request.method in ("GET", "HEAD") else "")
+    if not has_role:
         raise PageProblem(403)
     return Principal(kind="staff", id=page.session.staff_id, roles=page.session.roles)
+
+
+def editor_of(page: Page) -> Principal:
+    """The logged-in editor (or admin)."""
+    return _staff_member(page, has_role=page.is_editor)
+
+
+def moderator_of(page: Page) -> Principal:
+    """The logged-in moderator (or admin)."""
+    return _staff_member(page, has_role=page.is_moderator)
+
+
+def admin_of(page: Page) -> Principal:
+    """The logged-in admin."""
+    return _staff_member(page, has_role=page.is_admin)
 
 
 @router.get("/redaktion")

@@ -1,4 +1,5 @@
-"""From the services' JSON to what the templates show: the radar, groups, filters, history lines."""
+"""From the services' JSON to what the templates show: the radar, groups, filters, history lines,
+and the counts of comments and ratings on lists (fetched from participation, which may be away)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ from radar_gateway.web.radar_layout import (
     ring_of,
 )
 from radar_gateway.web.radar_svg import RadarText, render_radar
+from radar_gateway.web.render import Page
+from radar_gateway.web.services import ServiceError, call, together
 
 FILTER_NAMES = ("q", "field", "status", "lead", "principle", "year")
 
@@ -163,3 +166,61 @@ def history_lines(
         )
         for c in change.get("changes", [])
     ]
+
+
+# --- published comments and ratings per measure, on lists ----------------------------------
+
+COUNT_REFS_PER_CALL = 100  # what participation's GET /counts takes at once
+COUNT_CHARS_PER_CALL = 300
+COUNT_CALLS_AT_MOST = 4  # beyond this many batches one call for every measure is cheaper
+
+
+def count_batches(slugs: Sequence[str]) -> list[list[str]]:
+    """The slugs, each once, in groups that fit one GET /counts (100 refs, 300 characters)."""
+    batches: list[list[str]] = []
+    length = 0
+    for slug in dict.fromkeys(slugs):
+        fits = length + 1 + len(slug) <= COUNT_CHARS_PER_CALL
+        if batches and fits and len(batches[-1]) < COUNT_REFS_PER_CALL:
+            batches[-1].append(slug)
+            length += 1 + len(slug)
+        else:
+            batches.append([slug])
+            length = len(slug)
+    return batches
+
+
+def decimal(value: float, lang: str) -> str:
+    """A number with one decimal, written as the language writes it."""
+    text = f"{value:.1f}"
+    return text.replace(".", ",") if lang == "de" else text
+
+
+def count_line(item: Mapping[str, Any], *, t: Translate, lang: str) -> str:
+    """The line under a measure in a list: "3 Kommentare · 2 Bewertungen, im Mittel 4,5 von 5 Sternen"."""
+    line = f"{t('counts.comments', n=item['comments'])} · {t('counts.ratings', n=item['ratings'])}"
+    if item["ratings"] and item.get("mean") is not None:
+        line += ", " + t("counts.mean", mean=decimal(float(item["mean"]), lang))
+    return line
+
+
+async def participation_counts(page: Page, slugs: Sequence[str]) -> dict[str, str]:
+    """A count line per measure slug; empty when participation cannot say (the page shows none)."""
+    batches = count_batches(slugs)
+    if not batches:
+        return {}
+    many = len(batches) > COUNT_CALLS_AT_MOST
+    queries: list[dict[str, str | int | list[str] | None]] = (
+        [{}] if many else [{"measures": ",".join(batch)} for batch in batches]
+    )
+    try:
+        answers = await together(*(call(page.request, "participation", "/counts", query=q) for q in queries))
+    except ServiceError:
+        return {}
+    wanted = set(slugs)
+    return {
+        item["slug"]: count_line(item, t=page.t, lang=page.lang)
+        for answer in answers
+        for item in answer["items"]
+        if item["slug"] in wanted
+    }

@@ -18,6 +18,7 @@ from radar_participation.domain import (
     ensure_open_for_ratings,
     summarise_ratings,
 )
+from radar_participation.erasure import lock_live_participant
 from radar_participation.store import ratings as store
 from radar_participation.store.measures import find_measure, participation_counts
 
@@ -76,10 +77,12 @@ async def rate(measure_ref: str, new: NewRating, request: Request) -> dict[str, 
     rater = participant_of(request)
     pool = runtime_of(request).pool
     stars = check_stars(new.stars)
-    measure = ensure_open_for_ratings(await find_measure(pool, measure_ref))
-    await store.put_rating(
-        pool, measure_id=measure.measure_id, participant_id=rater, stars=stars, rated_at=utcnow()
-    )
+    async with pool.acquire() as conn, conn.transaction():
+        await lock_live_participant(conn, rater)  # wholly before the rater's erasure, or refused
+        measure = ensure_open_for_ratings(await find_measure(conn, measure_ref))
+        await store.put_rating(
+            conn, measure_id=measure.measure_id, participant_id=rater, stars=stars, rated_at=utcnow()
+        )
     return await _summary(pool, measure_id=measure.measure_id, viewer=rater)
 
 

@@ -1,0 +1,81 @@
+"""Rate limits for what citizens send: comments, ratings, reports, and reports on one comment.
+
+Each kind counts per participant and per address, both by keyed hash (neither the address nor
+the participant id is stored, so an erased participant leaves no id behind in Redis either);
+the address allows ADDRESS_FACTOR times as much, since many people may share one (a library,
+an office). Reports also count per comment, over all participants, so that a
+comment cannot be buried under a flood of reports. The windows are fixed and live in Redis
+(ratelimit.py); the numbers are settings (config.py) and documented in docs/architecture.md.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import hmac
+import uuid
+
+from fastapi import Request
+
+from radar_gateway.context import Gateway
+from radar_lib.web import ApiError
+
+ADDRESS_FACTOR = 6
+
+
+class Kind(enum.Enum):
+    COMMENT = "comments"
+    RATING = "ratings"
+    REPORT = "reports"
+
+
+REFUSALS = {
+    Kind.COMMENT: "Too many comments; please wait a little.",
+    Kind.RATING: "Too many ratings; please wait a little.",
+    Kind.REPORT: "Too many reports; please wait a little.",
+}
+
+
+def client_key(request: Request, key: bytes) -> str:
+    """A keyed hash of the caller's address: limits per address without storing the address."""
+    address = request.client.host if request.client else "unknown"
+    return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()[:24]
+
+
+def participant_key(participant_id: uuid.UUID, key: bytes) -> str:
+    """A keyed hash of a participant id: limits per participant without storing the id."""
+    return hmac.new(key, f"participant:{participant_id}".encode(), hashlib.sha256).hexdigest()[:24]
+
+
+def _windows(
+    gw: Gateway, request: Request, kind: Kind, participant_id: uuid.UUID, comment_id: uuid.UUID | None
+) -> list[tuple[str, int, int]]:
+    s = gw.settings
+    limit, window = {
+        Kind.COMMENT: (s.comments_per_window, s.comment_window_seconds),
+        Kind.RATING: (s.ratings_per_window, s.rating_window_seconds),
+        Kind.REPORT: (s.reports_per_window, s.report_window_seconds),
+    }[kind]
+    address = client_key(request, s.address_hash_key)
+    windows = [
+        (f"{kind.value}:p:{participant_key(participant_id, s.address_hash_key)}", limit, window),
+        (f"{kind.value}:a:{address}", limit * ADDRESS_FACTOR, window),
+    ]
+    if kind is Kind.REPORT and comment_id is not None:
+        windows.append((f"reports:c:{comment_id}", s.reports_per_comment_per_window, s.report_window_seconds))
+    return windows
+
+
+async def take(
+    request: Request,
+    gw: Gateway,
+    kind: Kind,
+    participant_id: uuid.UUID,
+    *,
+    comment_id: uuid.UUID | None = None,
+) -> None:
+    """Count one; ApiError 429 RATE_LIMITED with retry_after when a window is full."""
+    for key, limit, window in _windows(gw, request, kind, participant_id, comment_id):
+        wait = await gw.limiter.take(key=key, limit=limit, window_seconds=window)
+        if wait:
+            raise ApiError(429, "RATE_LIMITED", REFUSALS[kind], retry_after=wait)

@@ -1,0 +1,1 @@
+"""The rules of notifications: plain functions and dataclasses, no framework, no database."""

@@ -1,0 +1,1 @@
+"""Sending deliveries: by SMTP and by webhook, from the outbox of deliveries."""
