@@ -191,6 +191,13 @@ async def disk_mode_after_one_event(dsn: str, redis_url: str, migrations: Path) 
         async with rt.pool.acquire() as conn, conn.transaction():
             await add_event(conn, submitted())
         await eventually(lambda: stream_messages(rt.redis, CommentSubmitted.stream()))
+
+        async def marked() -> bool:
+            async with rt.pool.acquire() as conn:
+                return await pending_count(conn) == 0
+
+        # the entry is in the stream before WAITAOF answers; the row is marked only after it did
+        await eventually(marked)
         return rt.relay.disk.mode
 
 
