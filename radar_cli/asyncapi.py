@@ -10,7 +10,14 @@ import importlib
 from pathlib import Path
 
 from radar_lib.asyncapi import ServiceEvents, consumed_routes, document
-from radar_lib.events import CoreAreaUpdated, FieldUpdated, MeasureArchived, MeasurePublished, MeasureUpdated
+from radar_lib.events import (
+    CoreAreaUpdated,
+    FieldUpdated,
+    MeasureArchived,
+    MeasurePublished,
+    MeasureReported,
+    MeasureUpdated,
+)
 from radar_lib.settings import ServiceSettings
 
 BACKENDS = ("catalog", "participation", "moderation", "notifications")
@@ -42,6 +49,7 @@ def render() -> str:
             MeasurePublished,
             MeasureUpdated,
             MeasureArchived,
+            MeasureReported,
             FieldUpdated,
             CoreAreaUpdated,
         ),

@@ -143,6 +143,8 @@ class Launcher:
         }
         for service in BACKENDS:
             own_env = {**env, **smtp} if service == "notifications" else env
+            if service == "catalog":
+                own_env = {**env, "RADAR_PUBLIC_URL": self.public_url}  # links in the open-data description
             self._spawn(self._service(service, free_port(), own_env, urls[service]))
         self._checkpoint()
         try:
@@ -157,13 +159,14 @@ class Launcher:
             "RADAR_PORT": str(self.port),
             "RADAR_PUBLIC_URL": self.public_url,
             **{f"RADAR_{s.upper()}_URL": self.children[s].url for s in BACKENDS},
+            "RADAR_MAIL_DIR": str(self.data_dir / "mail"),  # the development page /dev/mail shows it
         }
         self._spawn(self._service("gateway", self.port, gateway_env, urls["gateway"]))
         self._wait_until_ready()
         self._record("ready")
         say(f"the radar is at {self.public_url}")
         say(login)
-        say(f"mail sent by the system is kept in {self.data_dir / 'mail'}")
+        say(f"mail sent by the system is kept in {self.data_dir / 'mail'} (and at /dev/mail)")
         say(f"logs are in {self.data_dir / 'logs'}; stop with Ctrl-C")
         say(f"ready in {time.monotonic() - self.began:.1f} s")
 

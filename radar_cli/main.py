@@ -107,6 +107,24 @@ def seed(args: argparse.Namespace) -> int:
     return 0
 
 
+def oparl_import(args: argparse.Namespace) -> int:
+    """Record the council papers of an OParl source as decisions and link them to the measures they name."""
+    from radar_cli.databases import service_database
+    from radar_cli.oparl import OParlError, import_into, read_papers
+
+    try:
+        papers = read_papers(args.source)
+        with service_database(data_dir(), os.environ, "catalog") as dsn:
+            counts = asyncio.run(import_into(dsn, papers))
+    except OParlError as exc:
+        return fail(f"{exc}; nothing was imported")
+    print(
+        f"radar: {counts['papers']} paper(s) read, {counts['new']} new decision(s),"
+        f" {counts['measures_changed']} measure(s) changed"
+    )
+    return 0
+
+
 def _redis_url() -> str | None:
     running = read_running(data_dir())
     if running and running.get("redis_url"):
@@ -237,6 +255,20 @@ def build_parser() -> argparse.ArgumentParser:
     seed_parser = commands.add_parser("seed", help="load a data set into the catalog")
     seed_parser.add_argument("name", nargs="?", default="munich", help="the data set (default: munich)")
     seed_parser.set_defaults(func=seed)
+
+    oparl_parser = commands.add_parser("oparl", help="council decisions from an OParl 1.1 system")
+    oparl_commands = oparl_parser.add_subparsers(dest="oparl_command", required=True)
+    oparl = oparl_commands.add_parser(
+        "import",
+        help="record OParl Papers as council decisions (all or nothing; twice is once)",
+        description="Reads OParl 1.1 Papers (a list {data, links.next}, followed page by page, or one Paper) "
+        "and records each as a council decision by its OParl id, else its reference (paper number). "
+        "OParl names no measures: a paper is linked, as a decision that changed it, to every measure "
+        "whose whole title appears in the paper's name; link the decision that created a measure by hand "
+        "(POST /api/v1/measures/{ref}/decisions).",
+    )
+    oparl.add_argument("source", help="an http(s) or file:// URL, or a path to a JSON file")
+    oparl.set_defaults(func=oparl_import)
 
     status_parser = commands.add_parser("status", help="readiness, consumer lag, outboxes, dead letters")
     status_parser.add_argument("--json", action="store_true", help="print the status as JSON")

@@ -2,8 +2,9 @@
 anything needs an operator.
 
 Read only: readiness of every service (with its supervised tasks), every consumer group's
-lag and pending entries, every service's outbox backlog, and the real number of dead
-letters. A figure that cannot be read is shown as an error and counts as a problem.
+lag and pending entries, every service's outbox backlog, the real number of dead letters, and
+notifications' deliveries (pending, sent, failed, lag). A figure that cannot be read is shown
+as an error and counts as a problem.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from collections.abc import Mapping
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from radar_cli.delivery_status import delivery_rows, read_deliveries
 from radar_lib.figures import (
     GroupFigures,
     OutboxFigures,
@@ -25,6 +27,9 @@ from radar_lib.figures import (
     dead_letter_counts,
     outbox_figures,
 )
+
+if TYPE_CHECKING:
+    from radar_notifications.figures import DeliveryFigures
 
 STUCK_OUTBOX_SECONDS = 60.0  # the relay wakes at every commit and polls every second
 STUCK_PENDING_MS = 300_000  # well past the claim bound times the deliveries before dead-lettering
@@ -56,6 +61,8 @@ class SystemStatus:
     outboxes: list[ServiceOutbox]
     dead_letters: dict[str, int]
     redis_error: str | None = None
+    deliveries: DeliveryFigures | None = None  # with notifications running
+    deliveries_error: str | None = None
 
 
 def _probe(service: str, url: str) -> Readiness:
@@ -113,10 +120,10 @@ async def read_status(
     """Read every figure at once: readiness by URL, groups and dead letters, outboxes by DSN."""
     probes = asyncio.gather(*(asyncio.to_thread(_probe, name, url) for name, url in services.items()))
     outboxes = asyncio.gather(*(_outbox(name, dsn) for name, dsn in databases.items()))
-    (groups, dead, redis_error), readiness, outbox_list = await asyncio.gather(
-        _redis_figures(redis_url), probes, outboxes
+    (groups, dead, redis_error), readiness, outbox_list, (deliveries, error) = await asyncio.gather(
+        _redis_figures(redis_url), probes, outboxes, read_deliveries(databases.get("notifications"))
     )
-    return SystemStatus(list(readiness), groups, list(outbox_list), dead, redis_error)
+    return SystemStatus(list(readiness), groups, list(outbox_list), dead, redis_error, deliveries, error)
 
 
 def gather_status(data_dir: Path, env: Mapping[str, str], running: Mapping[str, Any]) -> SystemStatus:
@@ -164,6 +171,8 @@ def problems(status: SystemStatus) -> list[str]:
     found += [
         f"{count:,} dead letter(s) on {stream}" for stream, count in status.dead_letters.items() if count
     ]
+    if status.deliveries_error:
+        found.append(f"cannot read the deliveries of notifications: {status.deliveries_error}")
     return found
 
 
@@ -226,6 +235,10 @@ def render_text(status: SystemStatus) -> str:
     lines += [f"  {o.service}: unavailable: {o.error}" for o in status.outboxes if o.figures is None]
     lines.append("dead letters")
     lines += _table([[s, f"{n:,}"] for s, n in status.dead_letters.items()], numeric_from=1) or ["  none"]
+    if status.deliveries_error:
+        lines += ["notifications (deliveries)", f"  unavailable: {status.deliveries_error}"]
+    elif status.deliveries is not None:
+        lines += ["notifications (deliveries)", *_table(delivery_rows(status.deliveries), numeric_from=0)]
     return "\n".join(lines)
 
 

@@ -104,6 +104,27 @@ class MeasureArchived(Event):
     payload: MeasureSnapshot
 
 
+class MeasureReportedPayload(Payload):
+    """A published version of a measure's yearly report (the Digitalisierungsbericht's entry)."""
+
+    measure_id: uuid.UUID
+    slug: str
+    title: str
+    field_slug: str
+    year: int
+    version: int  # the report's version within its year, 1 for the first publication
+    progress: int | None = None
+    achievements_excerpt: str  # the achievements, cut at a word to at most 500 characters
+    change_note: str
+    published_at: datetime
+
+
+class MeasureReported(Event):
+    TYPE = "measure.reported"
+    type: Literal["measure.reported"] = "measure.reported"
+    payload: MeasureReportedPayload
+
+
 # --- the strategy's structure ----------------------------------------------------------
 
 
@@ -253,6 +274,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         MeasurePublished,
         MeasureUpdated,
         MeasureArchived,
+        MeasureReported,
         FieldUpdated,
         CoreAreaUpdated,
         CommentSubmitted,

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from tests.browser.axe_audit import AXE, audit, check
 from tests.browser.conftest import RunningRadar
-from tests.browser.test_accessibility import AXE, audit, check
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 SLUG = "digitales-ticketing"  # in the Munich data set, and used by no other browser test
@@ -33,7 +33,7 @@ def test_a_citizen_rates_and_comments_and_back_plus_send_again_stores_one(page: 
     page.goto(f"/massnahmen/{SLUG}")
     page.get_by_label("4 Sterne", exact=True).check()
     page.get_by_role("button", name="Bewertung speichern").click()
-    page.wait_for_url(f"**/massnahmen/{SLUG}?hinweis=bewertung_gespeichert#bewertung")
+    page.wait_for_url(f"**/massnahmen/{SLUG}#bewertung")
     assert page.get_by_role("status").inner_text() == "Ihre Bewertung ist gespeichert."
     assert page.get_by_label("4 Sterne", exact=True).is_checked()
     assert "Ihre Bewertung: 4 Sterne" in page.locator(".rating").inner_text()
@@ -43,17 +43,17 @@ def test_a_citizen_rates_and_comments_and_back_plus_send_again_stores_one(page: 
     field.fill(text)
     assert page.locator("#comment-body-counter").inner_text() == f"{len(text)} von 2.000 Zeichen"
     page.get_by_role("button", name="Kommentar senden").click()
-    page.wait_for_url(f"**/massnahmen/{SLUG}?hinweis=kommentar#kommentare")
+    page.wait_for_url(f"**/massnahmen/{SLUG}#kommentare")
     mine = page.locator(".comment-pending", has_text="Bücherhallen")
     assert mine.locator(".badge").inner_text() == "wartet auf Moderation"
     assert mine.locator(".comment-body").inner_text() == text
 
     page.go_back()  # to the page with the form as it was sent
-    page.wait_for_url(f"**/massnahmen/{SLUG}?hinweis=bewertung_gespeichert#bewertung")
+    page.wait_for_url(f"**/massnahmen/{SLUG}#bewertung")
     if page.get_by_label("Ihr Kommentar", exact=True).input_value() == "":
         page.get_by_label("Ihr Kommentar", exact=True).fill(text)  # the browser did not keep the text
     page.get_by_role("button", name="Kommentar senden").click()
-    page.wait_for_url(f"**/massnahmen/{SLUG}?hinweis=kommentar#kommentare")
+    page.wait_for_url(f"**/massnahmen/{SLUG}#kommentare")
 
     assert [c["body"] for c in my_comments(page) if c["body"] == text] == [text]
     assert page.locator(".comment-pending", has_text="Bücherhallen").count() == 1

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from tests.browser.axe_audit import AXE, check
 from tests.browser.conftest import RunningRadar
-from tests.browser.test_accessibility import AXE, check
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 SLUG = "beteiligungsplattform"  # any open measure but e-akte, which other tests comment on
@@ -46,7 +46,6 @@ def test_a_citizen_finds_a_new_comment_under_my_contributions_waiting(page: Any,
 
     mine.get_by_role("button", name="Zurückziehen").click()
 
-    page.wait_for_url("**/meine-beitraege?hinweis=beitrag_zurueckgezogen")
     expect(page.get_by_role("status")).to_contain_text("Ihr Beitrag ist zurückgezogen.")
     withdrawn = page.get_by_role("article").filter(has_text=text)
     expect(withdrawn).to_contain_text("zurückgezogen")

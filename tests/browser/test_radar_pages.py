@@ -71,25 +71,28 @@ def test_search_narrows_the_radar(page: Any, radar: RunningRadar) -> None:
 
 
 def test_an_editor_changes_a_status_and_the_radar_and_history_show_it(page: Any, radar: RunningRadar) -> None:
+    from playwright.sync_api import expect
+
     log_in(page, radar)
     title = f"Testmaßnahme {uuid.uuid4().hex[:8]}"
     page.get_by_role("link", name="Neue Maßnahme anlegen").click()
     page.get_by_label("Titel (Pflichtfeld)", exact=True).fill(title)
     page.get_by_label("Handlungsfeld (Pflichtfeld)", exact=True).select_option("bildung")
     page.get_by_role("button", name="Maßnahme anlegen").click()
-    page.wait_for_url(re.compile(r"/redaktion/massnahmen/[a-z0-9-]+\?hinweis=angelegt"))
-    slug = page.url.split("/redaktion/massnahmen/")[1].split("?")[0]
+    expect(page.get_by_role("status")).to_have_text("Die Maßnahme ist angelegt.")
+    slug = page.url.split("/redaktion/massnahmen/")[1]
 
     note = f"Umsetzung begonnen {uuid.uuid4().hex[:6]}"
     page.get_by_label("Status", exact=True).select_option("in_umsetzung")
     page.get_by_label("Änderungsnotiz (öffentlich) (Pflichtfeld)", exact=True).fill(note)
     page.get_by_role("button", name="Änderung speichern").click()
-    page.wait_for_url("**?hinweis=gespeichert")
-    assert page.get_by_role("status").inner_text() == "Die Änderung ist gespeichert."
+    expect(page.get_by_role("status")).to_have_text("Die Änderung ist gespeichert.")
 
     page.goto("/")
     blip = page.locator(f'{BLIPS}[href="/massnahmen/{slug}"]')
-    assert blip.get_attribute("aria-label") == f"{title} (In Umsetzung)"
+    number = blip.locator(".blip-no").text_content()
+    assert blip.get_attribute("aria-label") == f"{number}. {title} (In Umsetzung)"
+    assert page.locator(".radar-key li", has_text=title).locator(".key-no").first.inner_text() == number
     assert "s-in_umsetzung" in (blip.get_attribute("class") or "")
 
     page.goto(f"/massnahmen/{slug}")
@@ -122,7 +125,7 @@ def test_a_comment_waits_for_moderation(page: Any) -> None:
     page.get_by_label("Ihr Kommentar", exact=True).fill(text)
     page.get_by_role("button", name="Kommentar senden").click()
 
-    page.wait_for_url("**/massnahmen/e-akte?hinweis=kommentar#kommentare")
+    page.wait_for_url("**/massnahmen/e-akte#kommentare")
     assert page.get_by_role("status").inner_text() == "Ihr Kommentar wartet auf Moderation."
     assert "wartet auf Moderation" in page.locator(".comment", has_text=text).inner_text()
 

@@ -1,8 +1,9 @@
 """The gateway on real ports in front of real services, for tests.
 
 `start_system` runs participation, moderation and the gateway in this event loop; the catalog
-is not running (its paths answer 503) unless a city is given, which also starts notifications:
-then every service runs, each on its own database, all on one Valkey database. `System` gives
+is not running (its paths answer 503) unless a city is given, which also starts notifications
+and its SMTP sink (System.mail): then every service runs, each on its own database, all on one
+Valkey database. `System` gives
 each test its browsers, staff log-ins and measures, and reads what every service holds: every
 row of every table, every entry of every stream.
 """
@@ -10,10 +11,12 @@ row of every table, every entry of every stream.
 from __future__ import annotations
 
 import asyncio
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, cast
 
 import asyncpg
@@ -36,6 +39,7 @@ from radar_participation.config import ParticipationSettings
 from radar_participation.main import create_app as create_participation
 from tests.conftest import TOKEN_SECRET
 from tests.integration.helpers import emit, eventually, measure_published, seed_catalog
+from tests.integration.notifications_service import Sink
 
 PASSWORD = "correct horse battery staple"
 BROWSER_ADDRESS = "127.0.0.1"  # what httpx's in-process transport reports as the client address
@@ -79,6 +83,7 @@ class System:
     redis_url: str = ""
     databases: dict[str, str] = field(default_factory=dict)  # service -> DSN, for every service running
     apps: dict[str, FastAPI] = field(default_factory=dict)  # service -> app, the gateway's included
+    mail: Sink | None = None  # with a city: the SMTP sink notifications sends to
 
     def client(self, address: str = BROWSER_ADDRESS) -> httpx.AsyncClient:
         """Another browser: its own cookies, coming from this client address."""
@@ -167,12 +172,13 @@ async def start_system(
     *,
     city: dict[str, Any] | None = None,
     moderation: dict[str, Any] | None = None,
+    mail_folder: Path | None = None,
     **gateway_settings: Any,
 ) -> AsyncIterator[System]:
     """Participation, moderation and the gateway (with these settings changed) on real servers.
 
     With a city, the catalog (loaded with it) and notifications run too. `moderation` changes
-    moderation's settings.
+    moderation's settings; `mail_folder` is where the SMTP sink keeps the mails (else a new one).
     """
     common = {"redis_url": redis_url, "internal_token_secret": TOKEN_SECRET}
     databases = {service: new_database(service) for service in ("participation", "moderation", "gateway")}
@@ -184,7 +190,8 @@ async def start_system(
             ModerationSettings(database_url=databases["moderation"], **common, **(moderation or {}))
         ),
     }
-    catalog_url = "http://127.0.0.1:9"  # not running: answers 503
+    catalog_url = notifications_url = "http://127.0.0.1:9"  # not running: answers 503
+    mail: Sink | None = None
     async with AsyncExitStack() as running:
         part_url = await running.enter_async_context(serving(apps["participation"]))
         mod_url = await running.enter_async_context(serving(apps["moderation"]))
@@ -193,16 +200,25 @@ async def start_system(
             databases["notifications"] = new_database("notifications")
             await seed_catalog(databases["catalog"], city)
             apps["catalog"] = create_catalog(CatalogSettings(database_url=databases["catalog"], **common))
+            mail = Sink(mail_folder or Path(tempfile.mkdtemp(prefix="radar-mail-")))
+            await mail.start()
+            running.push_async_callback(mail.stop)
             apps["notifications"] = create_notifications(
-                NotificationsSettings(database_url=databases["notifications"], **common)
+                NotificationsSettings(
+                    database_url=databases["notifications"],
+                    smtp_port=mail.port,
+                    sender_poll_seconds=0.05,
+                    **common,
+                )
             )
             catalog_url = await running.enter_async_context(serving(apps["catalog"]))
-            await running.enter_async_context(serving(apps["notifications"]))
+            notifications_url = await running.enter_async_context(serving(apps["notifications"]))
         settings = GatewaySettings(
             database_url=databases["gateway"],
             participation_url=part_url,
             moderation_url=mod_url,
             catalog_url=catalog_url,
+            notifications_url=notifications_url,
             **{"comments_per_window": 5, **gateway_settings},
             **common,
         )
@@ -220,4 +236,5 @@ async def start_system(
                     redis_url=redis_url,
                     databases=databases,
                     apps=apps,
+                    mail=mail,
                 )

@@ -15,6 +15,8 @@ from radar_gateway.config import GatewaySettings
 from radar_gateway.main import create_app as create_gateway
 from radar_moderation.config import ModerationSettings
 from radar_moderation.main import create_app as create_moderation
+from radar_notifications.config import NotificationsSettings
+from radar_notifications.main import create_app as create_notifications
 from radar_participation.config import ParticipationSettings
 from radar_participation.main import create_app as create_participation
 from tests.conftest import TOKEN_SECRET
@@ -45,23 +47,33 @@ PUBLIC_OPERATIONS = [
     ("post", "/api/v1/measures/{measure_ref}/comments"),
     ("get", "/api/v1/comments/mine"),
     ("get", "/api/v1/export/measures.csv"),
+    ("post", "/api/v1/subscriptions"),
+    ("get", "/api/v1/subscriptions/confirm"),
+    ("post", "/api/v1/subscriptions/unsubscribe"),
 ]
 
 
 @pytest.fixture
 async def document(new_database: Callable[[str], str], redis_url: str) -> dict[str, Any]:
-    """The document as the gateway serves it, assembled from running catalog, participation, moderation."""
+    """The document as the gateway serves it, assembled from every running service."""
     common = {"redis_url": redis_url, "internal_token_secret": TOKEN_SECRET}
     catalog = create_catalog(CatalogSettings(database_url=new_database("catalog"), **common))
     part = create_participation(ParticipationSettings(database_url=new_database("participation"), **common))
     mod = create_moderation(ModerationSettings(database_url=new_database("moderation"), **common))
-    async with serving(catalog) as catalog_url, serving(part) as part_url, serving(mod) as mod_url:
+    notes = create_notifications(NotificationsSettings(database_url=new_database("notifications"), **common))
+    async with (
+        serving(catalog) as catalog_url,
+        serving(part) as part_url,
+        serving(mod) as mod_url,
+        serving(notes) as notes_url,
+    ):
         gateway = create_gateway(
             GatewaySettings(
                 database_url=new_database("gateway"),
                 catalog_url=catalog_url,
                 participation_url=part_url,
                 moderation_url=mod_url,
+                notifications_url=notes_url,
                 **common,
             )
         )
@@ -89,6 +101,11 @@ async def test_openapi_document_is_valid_and_covers_every_public_path(document: 
         "/api/v1/moderation/queue",
         "/api/v1/moderation/comments/{comment_id}/decision",
         "/api/v1/export/measures.csv",
+        "/api/v1/subscriptions",
+        "/api/v1/comment-watch",
+        "/api/v1/subscriptions/confirm",
+        "/api/v1/subscriptions/manage",
+        "/api/v1/subscriptions/unsubscribe",
     ):
         assert path in paths, sorted(paths)
     assert "post" in paths["/api/v1/measures/{measure_ref}/comments"]
@@ -142,6 +159,14 @@ async def test_every_operation_lists_its_refusals_with_the_one_error_body(docume
     comment = ops[("post", "/api/v1/measures/{measure_ref}/comments")]["responses"]
     assert {"400", "403", "404", "409", "413", "415", "422", "429", "503"} <= comment.keys()
     assert "Retry-After" in comment["429"]["headers"]
+    for path in ("/api/v1/subscriptions", "/api/v1/comment-watch"):  # limits.Kind.SUBSCRIBE
+        assert "Retry-After" in ops[("post", path)]["responses"]["429"]["headers"], path
+    assert "429" not in ops[("get", "/api/v1/subscriptions/confirm")]["responses"]
+    for method, path in [
+        ("get", "/api/v1/subscriptions/confirm"),
+        ("delete", "/api/v1/subscriptions/manage"),
+    ]:
+        assert {"400", "410"} <= ops[(method, path)]["responses"].keys(), "a link's token may be bad or old"
     login = ops[("post", "/api/v1/auth/login")]["responses"]
     assert {"400", "401", "422", "429"} <= login.keys()
     assert "429" not in ops[("get", "/api/v1/measures")]["responses"]

@@ -93,8 +93,8 @@ def test_each_blip_is_named_by_its_title_and_status() -> None:
     measure = MeasureSpec(slug="e-akte", title="E-Akte", field="digital-government", status="in_umsetzung")
     (blip,) = blips_of(render_radar(layout_radar(fields=FIELDS, measures=[measure]), TEXT))
 
-    assert blip.get("aria-label") == "E-Akte (In Umsetzung)"
-    assert blip.findtext(f"{SVG}title") == "E-Akte (In Umsetzung)"
+    assert blip.get("aria-label") == "1. E-Akte (In Umsetzung)"  # the number it shows, as in the legend
+    assert blip.findtext(f"{SVG}title") == "1. E-Akte (In Umsetzung)"
     assert "s-in_umsetzung" in blip.get("class", "")
 
 
@@ -149,10 +149,8 @@ def test_sectors_are_grouped_by_core_area_in_the_core_areas_order() -> None:
         ("stadtverwaltung", radar.sectors[2].start, radar.sectors[3].end),
     ]
     svg = render_radar(radar, TEXT)
-    assert [p.text for p in parse(svg).iter(f"{SVG}textPath")] == [
-        "Stadtgesellschaft",
-        "Stadtverwaltung",
-    ]
+    area_labels = [t for t in parse(svg).iter(f"{SVG}text") if t.get("class") == "area-label"]
+    assert ["".join(t.itertext()) for t in area_labels] == ["Stadtgesellschaft", "Stadtverwaltung"]
 
 
 def test_each_blip_lies_in_its_fields_sector_and_its_status_ring() -> None:
@@ -205,4 +203,4 @@ def test_titles_are_escaped_in_the_svg() -> None:
     assert "<script>" not in svg
     assert "&lt;script&gt;" in svg
     (blip,) = blips_of(svg)
-    assert blip.get("aria-label") == '<script>alert("x")</script> & "Quotes" (Geplant)'
+    assert blip.get("aria-label") == '1. <script>alert("x")</script> & "Quotes" (Geplant)'

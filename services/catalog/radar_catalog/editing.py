@@ -18,7 +18,7 @@ from radar_catalog.domain.measures import (
 from radar_catalog.domain.texts import clean_change_note
 from radar_catalog.domain.vocabulary import CatalogError, ensure_slug, numbered_slug, slugify
 from radar_catalog.store import measures as store
-from radar_catalog.store.structure import vocabulary
+from radar_catalog.store.vocabulary import vocabulary
 from radar_lib.events import (
     MeasureArchived,
     MeasurePublished,

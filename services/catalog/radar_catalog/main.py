@@ -13,12 +13,15 @@ from radar_lib.events import (
     FieldUpdated,
     MeasureArchived,
     MeasurePublished,
+    MeasureReported,
     MeasureUpdated,
 )
 from radar_lib.service import create_service_app
 
 # the events this service writes through its outbox
-PUBLISHES = (MeasurePublished, MeasureUpdated, MeasureArchived, FieldUpdated, CoreAreaUpdated)
+PUBLISHES = (
+    MeasurePublished, MeasureUpdated, MeasureArchived, MeasureReported, FieldUpdated, CoreAreaUpdated,
+)  # fmt: skip
 
 
 def create_app(settings: CatalogSettings | None = None) -> FastAPI:

@@ -11,15 +11,17 @@ from typing import Any
 
 import asyncpg
 
+from radar_catalog.domain.languages import merge_translations
 from radar_catalog.domain.structure import presentation_changes, still_unknown
 from radar_catalog.domain.texts import revise_presentation
 from radar_catalog.domain.vocabulary import CatalogError
-from radar_catalog.store import structure
+from radar_catalog.store import measures, structure
 from radar_lib.events import CoreAreaUpdated, FieldUpdated, FieldUpdatedPayload, StructureChange
 from radar_lib.outbox import add_event
 
 PRODUCER = "catalog"
 TABLES = ("fields", "core_areas")
+NAMING_TEXTS = ("name", "introduction")  # what a field's or core area's translations hold
 
 
 async def announce(
@@ -47,17 +49,23 @@ async def present(
     patch: Mapping[str, Any],
     missing: tuple[str, str],
 ) -> None:
-    """Apply a presentation patch as the next version and announce what changed."""
+    """Apply a patch of name, presentation or translations as the next version and announce what changed."""
     assert table in TABLES
     async with conn.transaction():
         current = await structure.lock_presentation(conn, table=table, edition=edition, slug=slug)
         if current is None:
             raise CatalogError(*missing, status=404)
-        revised = revise_presentation(current, patch)
+        translations = merge_translations(
+            current["translations"], patch.get("translations"), attributes=NAMING_TEXTS
+        )
+        revised = revise_presentation(current, {**patch, "translations": translations})
         presentation = {**revised, "unknown": still_unknown(current["unknown"], revised)}
         row = await structure.set_presentation(
             conn, table=table, edition=edition, slug=slug, presentation=presentation
         )
+        if revised["name"] != current["name"]:  # its name is part of its measures' search documents
+            ids = await structure.measures_under(conn, table=table, edition=edition, slug=slug)
+            await measures.refresh_search(conn, measure_ids=ids)
         await announce(conn, table=table, row=row, changes=presentation_changes(current, revised))
 
 

@@ -10,13 +10,16 @@ from typing import Any
 
 import asyncpg
 
+from radar_catalog.deciding import record_adoption
+from radar_catalog.domain.languages import clean_translations
 from radar_catalog.domain.structure import clean_unknown
 from radar_catalog.domain.texts import clean_introduction, clean_media, clean_quote
 from radar_catalog.domain.vocabulary import SLUG_PATTERN, CatalogError, ensure_slug
 from radar_catalog.editing import publish_measure
 from radar_catalog.presenting import announce, announce_moved
 from radar_catalog.store import editions, measures, structure
-from radar_catalog.store.structure import vocabulary
+from radar_catalog.store import fields as field_store
+from radar_catalog.store.vocabulary import insert_department, insert_principle, vocabulary
 from radar_lib.db import migrate
 from radar_lib.service import Runtime
 
@@ -26,6 +29,7 @@ DATA_DIR = Path(__file__).parent / "data"
 MIGRATIONS = Path(__file__).parent / "migrations"
 SEED_LOCK = 7_340_101  # advisory lock id: one loader at a time per catalog database
 SEED_NOTE = "Aus dem Datensatz übernommen."
+MEASURE_TEXTS = ("title", "summary", "description")
 
 
 def read_dataset(name: str) -> dict[str, Any]:
@@ -40,9 +44,11 @@ def read_dataset(name: str) -> dict[str, Any]:
 
 async def _load_vocabularies(conn: asyncpg.Connection, data: dict[str, Any]) -> None:
     for position, p in enumerate(data.get("principles", []), start=1):
-        await structure.insert_principle(conn, slug=p["slug"], name=p["name"], position=position)
+        await insert_principle(
+            conn, slug=p["slug"], name=p["name"], position=position, translations=_translated(p, "name")
+        )
     for d in data.get("departments", []):
-        await structure.insert_department(conn, code=d["code"], name=d["name"])
+        await insert_department(conn, code=d["code"], name=d["name"])
 
 
 async def _load_editions(conn: asyncpg.Connection, data: dict[str, Any]) -> str:
@@ -54,6 +60,7 @@ async def _load_editions(conn: asyncpg.Connection, data: dict[str, Any]) -> str:
             "year": e.get("year"),
             "position": position,
             "introduction": clean_introduction(e.get("introduction")),
+            "translations": _translated(e, "name", "introduction"),
         }
         if e.get("current") and await editions.adopt_provisional_edition(conn, **values):
             await announce_moved(conn, edition=values["slug"])
@@ -62,8 +69,14 @@ async def _load_editions(conn: asyncpg.Connection, data: dict[str, Any]) -> str:
     return await editions.current_edition(conn)
 
 
+def _translated(item: dict[str, Any], *attributes: str) -> dict[str, dict[str, str]]:
+    """An item's translations ({"en": {"name": ...}}) as stored."""
+    return clean_translations(item.get("translations"), attributes=attributes)
+
+
 def _presentation(item: dict[str, Any]) -> dict[str, Any]:
     return {
+        "name": item["name"],
         "introduction": clean_introduction(item.get("introduction")),
         "quote": clean_quote(item.get("quote")),
         "media": clean_media(item.get("media")),
@@ -75,31 +88,28 @@ async def _load_structure(conn: asyncpg.Connection, part: dict[str, Any], *, edi
     """The core areas and fields of one edition, each announced as it is added."""
     for position, area in enumerate(part.get("core_areas", []), start=1):
         row = await structure.insert_core_area(
-            conn, edition=edition, slug=area["slug"], name=area["name"], position=position,
-            presentation=_presentation(area),
+            conn, edition=edition, slug=area["slug"], position=position, presentation=_presentation(area),
+            translations=_translated(area, "name", "introduction"),
         )  # fmt: skip
         if row is not None:
             await announce(conn, table="core_areas", row=row, changes=["added"])
     for position, f in enumerate(part.get("fields", []), start=1):
-        row = await structure.insert_field(
-            conn, edition=edition, slug=f["slug"], name=f["name"], position=position,
-            core_area=f.get("core_area"), presentation=_presentation(f),
+        row = await field_store.insert_field(
+            conn, edition=edition, slug=f["slug"], position=position, core_area=f.get("core_area"),
+            presentation=_presentation(f), translations=_translated(f, "name", "introduction"),
         )  # fmt: skip
         if row is None:
             continue
         for n, focus in enumerate(f.get("focus_areas", []), start=1):
-            await structure.insert_focus_area(
-                conn,
-                edition=edition,
-                field_slug=f["slug"],
-                slug=focus["slug"],
-                name=focus["name"],
-                position=n,
-            )
+            await field_store.insert_focus_area(
+                conn, edition=edition, field_slug=f["slug"], slug=focus["slug"], name=focus["name"],
+                position=n, translations=_translated(focus, "name"),
+            )  # fmt: skip
         for n, goal in enumerate(f.get("goals", []), start=1):
-            await structure.insert_goal(
+            await field_store.insert_goal(
                 conn, edition=edition, field_slug=f["slug"], slug=goal["slug"], title=goal["title"],
                 description=goal.get("description", ""), position=n,
+                translations=_translated(goal, "title", "description"),
             )  # fmt: skip
         await announce(conn, table="fields", row=row, changes=["added"])
 
@@ -132,12 +142,17 @@ async def load_dataset(conn: asyncpg.Connection, data: dict[str, Any], *, actor:
         for e in data.get("editions", []):
             if e["slug"] != current:
                 await _load_structure(conn, e, edition=e["slug"])
+        for decision in data.get("decisions", []):
+            await record_adoption(conn, item=decision, actor=actor)
         for m in data.get("measures", []):
             found = await measures.find_measure(conn, m["slug"])
             if found is None:
-                values = {k: v for k, v in m.items() if k not in ("slug", "placements")}
+                values = {k: v for k, v in m.items() if k not in ("slug", "placements", "translations")}
                 measure_id = await publish_measure(
                     conn, values=values, actor=actor, slug=m["slug"], change_note=SEED_NOTE
+                )
+                await measures.set_translations(
+                    conn, measure_id=measure_id, translations=_translated(m, *MEASURE_TEXTS)
                 )
                 added += 1
             else:

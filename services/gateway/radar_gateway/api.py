@@ -39,10 +39,16 @@ ROUTES = [
     Route(re.compile(r"^/comments(/.*)?$"), "participation", True),
     Route(re.compile(r"^/me(/.*)?$"), "participation", True),
     Route(re.compile(r"^/counts$"), "participation", False),
+    Route(re.compile(r"^/subscriptions/(confirm|manage|unsubscribe)$"), "notifications", False),
+    # a participant's subscriptions and watches go with their erasure
+    Route(re.compile(r"^/subscriptions$"), "notifications", True, {"POST": Kind.SUBSCRIBE}),
+    Route(re.compile(r"^/comment-watch$"), "notifications", True, {"POST": Kind.SUBSCRIBE}),
     Route(re.compile(r"^/moderation(/.*)?$"), "moderation", False),
     Route(re.compile(r"^/(netiquette|transparency)(/.*)?$"), "moderation", False),
     Route(
-        re.compile(r"^/(editions|fields|core-areas|measures|changes|export|principles|departments)(/.*)?$"),
+        re.compile(
+            r"^/(editions|fields|core-areas|measures|changes|export|principles|departments|reports|decisions)(/.*)?$"
+        ),
         "catalog",
         False,
     ),
@@ -156,7 +162,11 @@ async def forward(request: Request) -> Response:
 
 
 async def _public_read(gw: Gateway, *, path: str, query: str, incoming: dict[str, str]) -> Response:
-    """A catalog read from the cache when it holds one; revalidation by ETag answers 304."""
+    """A catalog read from the cache when it holds one; revalidation by ETag answers 304.
+
+    The answer's language follows `?lang=` or else Accept-Language: both are part of the cache key,
+    and `Vary: Accept-Language` tells every shared cache on the way.
+    """
     key = f"{path}?{query}|{incoming.get('accept-language', '')}"
     entry = gw.cache.get(key)
     if entry is None:
@@ -172,7 +182,7 @@ async def _public_read(gw: Gateway, *, path: str, query: str, incoming: dict[str
         entry = gw.cache.put(
             key, status=200, body=bytes(response.body), headers=passed, generation=generation
         )
-    validators = {"etag": entry.etag, "cache-control": "public, no-cache"}
+    validators = {"etag": entry.etag, "cache-control": "public, no-cache", "vary": "Accept-Language"}
     if entry.etag in {t.strip() for t in incoming.get("if-none-match", "").split(",")}:
         return Response(status_code=304, headers=validators)
     return Response(content=entry.body, status_code=entry.status, headers={**entry.headers, **validators})

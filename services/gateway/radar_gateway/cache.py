@@ -18,12 +18,27 @@ from typing import Any, cast
 from redis.asyncio import Redis
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from radar_lib.events import CoreAreaUpdated, FieldUpdated, MeasureArchived, MeasurePublished, MeasureUpdated
+from radar_lib.events import (
+    CoreAreaUpdated,
+    FieldUpdated,
+    MeasureArchived,
+    MeasurePublished,
+    MeasureReported,
+    MeasureUpdated,
+)
 
 log = logging.getLogger(__name__)
-# every catalog event that changes a public read: measures, fields, core areas
+# every catalog event that changes a public read: measures, their reports, fields, core areas
 MEASURE_STREAMS = [
-    e.stream() for e in (MeasurePublished, MeasureUpdated, MeasureArchived, FieldUpdated, CoreAreaUpdated)
+    e.stream()
+    for e in (
+        MeasurePublished,
+        MeasureUpdated,
+        MeasureArchived,
+        MeasureReported,
+        FieldUpdated,
+        CoreAreaUpdated,
+    )
 ]
 
 

@@ -37,9 +37,14 @@ class GatewaySettings(ServiceSettings):
     reports_per_window: int = 10
     report_window_seconds: int = 3600
     reports_per_comment_per_window: int = 20  # over all participants, in the report window
+    subscriptions_per_window: int = 5  # subscriptions and comment watches, per address only
+    subscription_window_seconds: int = 3600
+    mail_dir: str = ""  # development only (`radar up`): the SMTP sink's folder, shown at /dev/mail
+    locale_dir: str = ""  # gettext catalogs: <dir>/<code>/LC_MESSAGES/messages.po; "": web/locale
     forward_timeout_seconds: float = 10.0
     redis_request_timeout_seconds: float = 1.0  # a request-path Redis call gives up after about twice this
     trusted_proxies: TrustedProxies = ()  # whose X-Forwarded-For counts: addresses or CIDRs (proxies.py)
+    legal_texts_file: str = ""  # the city's imprint and privacy facts, a JSON file (web/legal.py)
 
     SECRET_FIELDS: ClassVar[tuple[str, ...]] = ("internal_token_secret", "session_secret")
 

@@ -18,9 +18,12 @@ from radar_gateway.context import Gateway, request_redis
 from radar_gateway.forward import Forwarder
 from radar_gateway.openapi import router as openapi_router
 from radar_gateway.proxies import trust_proxies
-from radar_gateway.security import BodyLimit, CrossSiteRefusal, SecurityHeaders
+from radar_gateway.security import BodyLimit, CrossSiteRefusal, HeadAsGet, SecurityHeaders
 from radar_gateway.security_log import configure_security_log
-from radar_gateway.web import install_web
+from radar_gateway.web import dev_mail, install_web, subscribe
+from radar_gateway.web.i18n import use_catalogs
+from radar_gateway.web.legal import load_legal_texts
+from radar_gateway.web.legal import router as legal_router
 from radar_gateway.web.problems import error_page
 from radar_lib.last_resort import LastResort
 from radar_lib.metrics import install_metrics
@@ -34,6 +37,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     """Build the gateway from settings (read from the environment when none are given)."""
     s = settings or GatewaySettings()
+    use_catalogs(s.locale_dir)  # every language's texts, read at start: a broken catalog stops it
     configure_security_log()
 
     @asynccontextmanager
@@ -79,9 +83,14 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         r.path: set(r.methods or ()) for r in auth_router.routes if isinstance(r, APIRoute)
     }
     app.include_router(router)
+    app.include_router(subscribe.router)  # following by e-mail, and the pages the mails link to
+    app.include_router(dev_mail.router)  # /dev/mail: 404 unless settings.mail_dir is set
+    load_legal_texts(s.legal_texts_file)  # a city's legal texts file that does not fit stops the start
+    app.include_router(legal_router)  # imprint, privacy, accessibility statement
     install_web(app)  # the web pages, their static files and HTML error pages
     install_metrics(app, service_name=s.service_name, collect=None, allow=from_this_host)
     app.add_middleware(LastResort, error_page=error_page)  # innermost: its answers get the headers too
+    app.add_middleware(HeadAsGet)  # every route that takes GET takes HEAD
     app.add_middleware(BodyLimit, max_bytes=s.max_body_bytes)
     # before any body is read
     app.add_middleware(CrossSiteRefusal, public_url=s.public_url, loopback_aliases=s.is_development)

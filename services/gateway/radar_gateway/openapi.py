@@ -61,13 +61,15 @@ SECURITY_SCHEMES = {
 SESSION: dict[str, list[str]] = {"staffSession": []}
 SESSION_AND_CSRF: dict[str, list[str]] = {"staffSession": [], "csrfToken": []}
 REFUSALS = {
-    "400": "MALFORMED_JSON: the body is not valid UTF-8 JSON.",
+    "400": "MALFORMED_JSON: the body is not valid UTF-8 JSON; TOKEN_INVALID: the link's token is not"
+    " valid (any more).",
     "401": "No staff session (LOGIN_REQUIRED), a failed log-in (LOGIN_FAILED), or no participant"
     " cookie where one is needed (PARTICIPANT_REQUIRED).",
     "403": "CSRF_FAILED (missing or wrong X-CSRF-Token), ROLE_REQUIRED, CROSS_SITE_REQUEST, NOT_AUTHOR,"
     " or PARTICIPANT_ERASED (a participant cookie whose data was erased).",
     "404": "The path names nothing (e.g. MEASURE_NOT_FOUND), or a path segment the gateway refuses.",
     "409": "The change conflicts with the current state (e.g. VERSION_CONFLICT, COMMENT_ALREADY_DECIDED).",
+    "410": "TOKEN_EXPIRED: the link's token has expired.",
     "413": "BODY_TOO_LARGE: the request body passes the gateway's limit.",
     "414": "URI_TOO_LONG: the path and query pass the gateway's limit (4 KiB).",
     "415": "UNSUPPORTED_MEDIA_TYPE: a body that is not application/json.",
@@ -103,6 +105,8 @@ def refusals_of(operation: dict[str, Any], *, route: Route | None, path: str, me
     statuses = {"413", "414", "503"}  # limits of body and URL hold for every method; a store may be away
     if "requestBody" in operation:
         statuses.add("400")
+    if any(p.get("in") == "query" and p.get("name") == "token" for p in operation.get("parameters", [])):
+        statuses |= {"400", "410"}  # the signed links of notifications' mails
     if (security and {} not in security) or path == "/auth/login" or (method.upper(), path) == ERASURE:
         statuses.add("401")  # erasure: the gateway makes no new participant only to erase them
     if changes or (security and route is not None):  # cross-site writes, CSRF, roles

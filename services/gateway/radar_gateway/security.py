@@ -6,6 +6,7 @@
 - A state-changing request a browser sent from another site is refused 403 CROSS_SITE_REQUEST
   before anything reads it, besides the CSRF token the routes check.
 - No request body passes the limit, whatever the method: 413 BODY_TOO_LARGE.
+- HEAD works wherever GET does, and a 405's Allow names HEAD beside GET.
 """
 
 from __future__ import annotations
@@ -30,9 +31,11 @@ SECURITY_HEADERS = [
 HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
 NO_STORE = (b"cache-control", b"no-store")
 # Answers for one person only, by route class: staff sessions (log-in, the moderation API, the
-# editor and its log-in and log-out pages) and a participant's own comments.
+# editor and its log-in and log-out pages), a participant's own comments, and a subscriber's
+# address and subscriptions (the manage link, page and API).
 PRIVATE_PATHS = (
     "/api/v1/auth", "/api/v1/moderation", "/api/v1/comments", "/redaktion", "/anmelden", "/abmelden",
+    "/subscriptions/manage", "/api/v1/subscriptions/manage",
 )  # fmt: skip
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -62,6 +65,40 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+class HeadAsGet:
+    """Answers HEAD wherever GET works: the request runs as GET and the body is dropped.
+
+    The headers stay those of the GET (Content-Length, ETag, Last-Modified included), so a
+    conditional HEAD gets its 304 too; every 405 whose Allow names GET names HEAD as well.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        head = scope["method"] == "HEAD"
+
+        async def send_for_method(message: Message) -> None:
+            if message["type"] == "http.response.start" and message["status"] == 405:
+                message["headers"] = [_with_head(h) for h in message.get("headers", [])]
+            elif message["type"] == "http.response.body" and head:
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"} if head else scope, receive, send_for_method)
+
+
+def _with_head(header: tuple[bytes, bytes]) -> tuple[bytes, bytes]:
+    name, value = header
+    methods = [m.strip() for m in value.split(b",")]
+    if name.lower() == b"allow" and b"GET" in methods and b"HEAD" not in methods:
+        return name, value + b", HEAD"
+    return header
+
+
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
 
 
@@ -74,12 +111,18 @@ def public_origin(public_url: str) -> bytes:
     return f"{scheme}://{host}{port}".encode()
 
 
+# RFC 8058 one-click unsubscribe (web/subscribe.py): exactly this method and path, from any site
+ONE_CLICK = ("POST", "/subscriptions/unsubscribe")
+
+
 class CrossSiteRefusal:
     """Refuses POST, PUT, PATCH and DELETE that a browser sent from another site.
 
     Browsers say where a request comes from: `Sec-Fetch-Site` (cross-site for another site) and
     `Origin`, which must be this site's public origin (settings.public_url). A request with
     neither header (curl, server to server) goes on to the routes' CSRF checks as before.
+    The one exception is ONE_CLICK: a mail client's RFC 8058 unsubscribe, whose signed token is
+    its only credential, may come from anywhere.
     """
 
     def __init__(self, app: ASGIApp, *, public_url: str, loopback_aliases: bool = False) -> None:
@@ -91,7 +134,12 @@ class CrossSiteRefusal:
                              for name in ("127.0.0.1", "localhost", "[::1]")}  # fmt: skip
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] in UNSAFE_METHODS and self._cross_site(scope):
+        if (
+            scope["type"] == "http"
+            and scope["method"] in UNSAFE_METHODS
+            and (scope["method"], scope["path"]) != ONE_CLICK
+            and self._cross_site(scope)
+        ):
             response = error_response(
                 403, "CROSS_SITE_REQUEST", "Changes are only accepted from pages of this site."
             )

@@ -17,6 +17,7 @@ from radar_lib.events import (
     CommentRejected,
     MeasureArchived,
     MeasurePublished,
+    MeasureReported,
     MeasureUpdated,
     ParticipantErasureRequested,
 )
@@ -24,6 +25,7 @@ from radar_lib.failures import NotYet
 from radar_lib.settings import ServiceSettings
 from radar_notifications import erasure
 from radar_notifications.domain.changes import measure_change, moved_from
+from radar_notifications.domain.reports import report_notice
 from radar_notifications.store import deliveries, measures, subscriptions
 
 log = logging.getLogger(__name__)
@@ -47,6 +49,24 @@ async def notify_measure_change(conn: asyncpg.Connection, event: MeasurePublishe
         payload=measure_change(MEASURE_EVENTS[type(event)], snapshot),
         measure_id=snapshot.measure_id,
         fields=fields,
+    )
+
+
+async def notify_report(conn: asyncpg.Connection, event: MeasureReported) -> None:
+    """Tell every follower of the measure, its field or everything of a published report, once per version.
+
+    Each version is its own event: the consumer's processed_events and the deliveries' uniqueness
+    per event and subscriber keep a redelivered one from notifying anybody again.
+    """
+    report = event.payload
+    await deliveries.notify_followers(
+        conn,
+        event_id=event.event_id,
+        occurred_at=event.occurred_at,
+        kind="measure",
+        payload=report_notice(report),
+        measure_id=report.measure_id,
+        fields=[report.field_slug],
     )
 
 
@@ -114,6 +134,7 @@ def register(consumer: EventConsumer, settings: ServiceSettings) -> None:
     """Subscribe notifications' handlers in its consumer group."""
     for measure_event in MEASURE_EVENTS:
         consumer.on(measure_event, notify_measure_change)
+    consumer.on(MeasureReported, notify_report)
     consumer.on(CommentPublished, notify_new_comment)
     consumer.on(CommentRejected, notify_rejection)
     consumer.on(ParticipantErasureRequested, erasure.erase_participant)

@@ -1,5 +1,6 @@
 """The catalog's HTTP routes, reached only through the gateway."""
 
-from radar_catalog.api import editions, edits, export, measures, structure
+from radar_catalog.api import dcat, decisions, editions, edits, export, measures, reports, structure
 
-routers = [editions.router, structure.router, measures.router, edits.router, export.router]
+routers = [editions.router, structure.router, measures.router, edits.router, reports.router, export.router]
+routers += [decisions.router, dcat.router]

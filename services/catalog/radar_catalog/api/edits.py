@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 from radar_catalog import editing
 from radar_catalog.api.refs import editor, measure_ref
 from radar_catalog.api.views import measure_view
+from radar_catalog.domain.languages import ORIGINAL
 from radar_catalog.store import measures as store
 from radar_lib.service import runtime_of
 from radar_lib.token import Principal
@@ -83,7 +84,7 @@ NOT_STATE = {"slug", "change_note", "expected_version"}
 async def _shown(request: Request, measure_id: object) -> dict[str, Any]:
     row = await store.find_measure(runtime_of(request).pool, str(measure_id))
     assert row is not None
-    return measure_view(row)
+    return measure_view(row, lang=ORIGINAL)
 
 
 @router.post("/measures", status_code=201)

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from radar_catalog.api.views import measure_view
+from radar_catalog.domain.languages import ORIGINAL
 from radar_catalog.store import search as store
 from radar_lib.service import runtime_of
 
@@ -27,7 +28,7 @@ CSV_COLUMNS = (
 
 async def _all_measures(request: Request) -> list[dict[str, Any]]:
     rows, _ = await store.search_measures(runtime_of(request).pool, where=EVERYTHING)
-    return [measure_view(r) for r in rows]
+    return [measure_view(r, lang=ORIGINAL) for r in rows]
 
 
 def csv_row(m: dict[str, Any]) -> list[str]:

@@ -8,8 +8,9 @@ import asyncpg
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
+from radar_catalog.api.decisions import decision_view
 from radar_catalog.api.editions import chosen_edition
-from radar_catalog.api.refs import measure_ref
+from radar_catalog.api.refs import Lang, measure_ref
 from radar_catalog.api.views import change_view, measure_view, topic_view
 from radar_catalog.domain.measures import Vocabulary, ensure_filter_values
 from radar_catalog.domain.search import (
@@ -21,10 +22,10 @@ from radar_catalog.domain.search import (
 )
 from radar_catalog.domain.texts import clean_text
 from radar_catalog.domain.vocabulary import FIRST_YEAR, LAST_YEAR, CatalogError
+from radar_catalog.store import decisions, search
 from radar_catalog.store import measures as store
-from radar_catalog.store import search
 from radar_catalog.store.search import MeasureFilter
-from radar_catalog.store.structure import vocabulary
+from radar_catalog.store.vocabulary import vocabulary
 from radar_lib.service import runtime_of
 
 router = APIRouter()
@@ -41,6 +42,9 @@ EditionParam = Annotated[
 class EditionRef(BaseModel):
     slug: str
     name: str
+    languages: dict[str, str] | None = Field(
+        default=None, description="Read in another language than German: the language of each text."
+    )
     year: int | None
     current: bool
 
@@ -51,6 +55,9 @@ class Topic(BaseModel):
     kind: Literal["core_area", "field", "goal", "principle", "lead"]
     slug: str = Field(description="The slug; a lead department's code.")
     name: str
+    languages: dict[str, str] | None = Field(
+        default=None, description="Read in another language than German: the language of the name."
+    )
     edition: str | None = Field(description="The edition of a core area, field or goal.")
     field: str | None = Field(description="The field a goal belongs to.")
     measure_count: int = Field(description="How many current measures it has (a lead: leads).")
@@ -74,22 +81,23 @@ class MeasureList(BaseModel):
 
 
 async def _list_edition(
-    conn: asyncpg.Connection, edition: str | None, fields: tuple[str, ...]
+    conn: asyncpg.Connection, edition: str | None, fields: tuple[str, ...], *, lang: str
 ) -> dict[str, Any]:
     """The edition a list is in: the one asked for, else that of the fields named (current first)."""
     if edition is not None or not fields:
-        return await chosen_edition(conn, edition, status=422)
-    current = await chosen_edition(conn, None)
+        return await chosen_edition(conn, edition, status=422, lang=lang)
+    current = await chosen_edition(conn, None, lang=lang)
     known = (await vocabulary(conn, edition=current["slug"])).goals_by_field
     elsewhere = next((f for f in fields if f not in known), None)
     if elsewhere is None:
         return current
-    return await chosen_edition(conn, None, table="fields", slug=elsewhere)
+    return await chosen_edition(conn, None, table="fields", slug=elsewhere, lang=lang)
 
 
-@router.get("/measures", response_model=MeasureList)
+@router.get("/measures", response_model=MeasureList, response_model_exclude_unset=True)
 async def list_measures(
     request: Request,
+    lang: Lang,
     field: Filter = None,
     status: Filter = None,
     lead: Filter = None,
@@ -112,7 +120,7 @@ async def list_measures(
     query = clean_text(q, name="query", max_length=200, multiline=False) or None
     words = search_words(query or "")
     async with runtime_of(request).pool.acquire() as conn:  # one connection for the few queries
-        chosen = await _list_edition(conn, edition, fields)
+        chosen = await _list_edition(conn, edition, fields, lang=lang)
         searched = await search.searched_words(conn, words=words) if query else None
         where = MeasureFilter(
             edition=chosen["slug"],
@@ -138,11 +146,12 @@ async def list_measures(
         topics: list[dict[str, Any]] = []
         suggestions: list[str] = []
         if query and searched is not None:
-            topics = without_covered_goals([topic_view(t) for t in await search.topics(conn, words=searched)])
+            found = await search.topics(conn, words=searched)
+            topics = without_covered_goals([topic_view(t, lang=lang) for t in found])
             if total == 0 and not topics:
                 suggestions = await _did_you_mean(conn, query=query, words=words)
     return {
-        "items": [measure_view(r) for r in rows],
+        "items": [measure_view(r, lang=lang) for r in rows],
         "total": total,
         "page": page,
         "per_page": per_page,
@@ -168,26 +177,37 @@ async def _measure(request: Request, ref: str, *, edition: str | None = None) ->
 
 
 @router.get("/measures/{ref}")
-async def show_measure(ref: str, request: Request, edition: EditionParam = None) -> dict[str, Any]:
+async def show_measure(
+    ref: str, request: Request, lang: Lang, edition: EditionParam = None
+) -> dict[str, Any]:
     """One measure by id or slug, archived ones included, in its field of an edition (default: the
-    current one); `placements` names its field in every edition it appears in."""
-    chosen = await chosen_edition(runtime_of(request).pool, edition) if edition is not None else None
-    return measure_view(await _measure(request, ref, edition=chosen["slug"] if chosen else None))
+    current one); `placements` names its field in every edition it appears in, `decisions` the
+    council decisions that created or changed it."""
+    pool = runtime_of(request).pool
+    chosen = await chosen_edition(pool, edition) if edition is not None else None
+    row = await _measure(request, ref, edition=chosen["slug"] if chosen else None)
+    view = measure_view(row, lang=lang)
+    view["decisions"] = [
+        decision_view(r) for r in await decisions.decisions_of_measure(pool, measure_id=row["measure_id"])
+    ]
+    return view
 
 
 @router.get("/measures/{ref}/history")
-async def measure_history(ref: str, request: Request) -> dict[str, Any]:
+async def measure_history(ref: str, request: Request, lang: Lang) -> dict[str, Any]:
     """Every version of a measure, newest first, each with what changed and its public note."""
     row = await _measure(request, ref)
     rows = await store.history(runtime_of(request).pool, measure_id=row["measure_id"])
-    return {"items": [change_view(r) for r in rows], "total": len(rows)}
+    return {"items": [change_view(r, lang=lang) for r in rows], "total": len(rows)}
 
 
 @router.get("/changes")
-async def list_changes(request: Request, page: Page = 1, per_page: PerPage = 20) -> dict[str, Any]:
+async def list_changes(
+    request: Request, lang: Lang, page: Page = 1, per_page: PerPage = 20
+) -> dict[str, Any]:
     """All changes to all measures, newest first (the source of the Atom feed)."""
     rows, total = await store.recent_changes(
         runtime_of(request).pool, limit=per_page, offset=(page - 1) * per_page
     )
-    items = [change_view(r, with_measure=True) for r in rows]
+    items = [change_view(r, lang=lang, with_measure=True) for r in rows]
     return {"items": items, "total": total, "page": page, "per_page": per_page}

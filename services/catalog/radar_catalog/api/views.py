@@ -9,57 +9,78 @@ from typing import Any, TypeAlias
 
 import asyncpg
 
+from radar_catalog.domain.languages import in_language
 from radar_catalog.domain.vocabulary import STATUS_LABELS, STATUSES
+from radar_catalog.store import fields as field_store
 from radar_catalog.store import structure
 
 Conn: TypeAlias = asyncpg.Connection | asyncpg.Pool
 
 
-def edition_ref(row: Mapping[str, Any]) -> dict[str, Any]:
-    """The edition a row belongs to, briefly: {slug, name, year, current}."""
+def named(item: Mapping[str, Any], *, lang: str, text: str = "name") -> dict[str, Any]:
+    """A nested reference {slug, name} (or {slug, title}) in the language asked for, with its language."""
+    return {"slug": item["slug"], **in_language(item, (text,), lang=lang)}
+
+
+def edition_ref(row: Mapping[str, Any], *, lang: str) -> dict[str, Any]:
+    """The edition a row belongs to, briefly: {slug, name, year, current, languages}."""
+    edition = {"name": row["edition_name"], "translations": row["edition_translations"]}
     return {
         "slug": row["edition"],
-        "name": row["edition_name"],
+        **in_language(edition, ("name",), lang=lang),
         "year": row["edition_year"],
         "current": row["edition_current"],
     }
 
 
-def edition_view(row: asyncpg.Record) -> dict[str, Any]:
+def edition_view(row: asyncpg.Record, *, lang: str) -> dict[str, Any]:
     """An edition of the strategy with how much it holds."""
+    texts = in_language(row, ("name", "introduction"), lang=lang)
     return {
         "slug": row["slug"],
-        "name": row["name"],
+        "name": texts.pop("name"),
         "year": row["year"],
         "current": row["is_current"],
         "position": row["position"],
-        "introduction": row["introduction"],
+        "introduction": texts.pop("introduction"),
+        **texts,
         "core_area_count": row["core_area_count"],
         "field_count": row["field_count"],
         "measure_count": row["measure_count"],
+        "adopted_by": json.loads(row["adopted_by"]) if row["adopted_by"] else None,  # a council decision
         "updated_at": row["updated_at"].isoformat(),
     }
 
 
-def measure_view(row: asyncpg.Record) -> dict[str, Any]:
-    """A measure as the API shows it, with the names of what it refers to, in its field of one edition."""
+def _placement(placed: dict[str, Any], *, lang: str) -> dict[str, Any]:
+    area = placed["core_area"]
+    return {
+        "edition": placed["edition"],
+        "field": named(placed["field"], lang=lang),
+        "core_area": named(area, lang=lang) if area else None,
+    }
+
+
+def measure_view(row: asyncpg.Record, *, lang: str) -> dict[str, Any]:
+    """A measure as the API shows it, with the names of what it refers to, in its field of one edition;
+    `languages` (here and in every reference) names the language of each text."""
+    texts = in_language(row, ("title", "summary", "description"), lang=lang)
+    field = {"slug": row["field_slug"], "name": row["field_name"], "translations": row["field_translations"]}
     return {
         "id": str(row["measure_id"]),
         "slug": row["slug"],
-        "title": row["title"],
-        "summary": row["summary"],
-        "description": row["description"],
-        "field": {"slug": row["field_slug"], "name": row["field_name"]},
-        "edition": edition_ref(row),
-        "placements": json.loads(row["placement_list"]),
-        "goals": json.loads(row["goal_list"]),
+        **texts,
+        "field": named(field, lang=lang),
+        "edition": edition_ref(row, lang=lang),
+        "placements": [_placement(p, lang=lang) for p in json.loads(row["placement_list"])],
+        "goals": [named(g, lang=lang, text="title") for g in json.loads(row["goal_list"])],
         "status": row["status"],
         "status_label": STATUS_LABELS[row["status"]],
         "start_year": row["start_year"],
         "end_year": row["end_year"],
         "progress": row["progress"],
         "lead": {"code": row["lead_code"], "name": row["lead_name"]} if row["lead_code"] else None,
-        "principles": json.loads(row["principle_list"]),
+        "principles": [named(p, lang=lang) for p in json.loads(row["principle_list"])],
         "links": json.loads(row["links"]),
         "unsure": list(row["unsure"]),
         "archived": row["archived"],
@@ -69,19 +90,18 @@ def measure_view(row: asyncpg.Record) -> dict[str, Any]:
     }
 
 
-def topic_view(row: asyncpg.Record) -> dict[str, Any]:
+def topic_view(row: asyncpg.Record, *, lang: str) -> dict[str, Any]:
     """A part of the strategy or a vocabulary entry that a search query names."""
     return {
         "kind": row["kind"],
-        "slug": row["slug"],
-        "name": row["name"],
+        **named(row, lang=lang),
         "edition": row["edition"],
         "field": row["field_slug"],
         "measure_count": row["measure_count"],
     }
 
 
-def change_view(row: asyncpg.Record, *, with_measure: bool = False) -> dict[str, Any]:
+def change_view(row: asyncpg.Record, *, lang: str, with_measure: bool = False) -> dict[str, Any]:
     """One version in a measure's history."""
     view: dict[str, Any] = {
         "version": row["version"],
@@ -92,17 +112,19 @@ def change_view(row: asyncpg.Record, *, with_measure: bool = False) -> dict[str,
         "changed_at": row["changed_at"].isoformat(),
     }
     if with_measure:
-        view["measure"] = {"id": str(row["measure_id"]), "slug": row["slug"], "title": row["title"]}
+        view["measure"] = {"id": str(row["measure_id"]), **named(row, lang=lang, text="title")}
     return view
 
 
-def _presentation(item: dict[str, Any]) -> dict[str, Any]:
+def _presentation(item: dict[str, Any], *, lang: str) -> dict[str, Any]:
+    texts = in_language(item, ("name", "introduction"), lang=lang)
     return {
         "slug": item["slug"],
-        "name": item["name"],
+        "name": texts.pop("name"),
         "position": item["position"],
-        "edition": edition_ref(item),
-        "introduction": item["introduction"],
+        "edition": edition_ref(item, lang=lang),
+        "introduction": texts.pop("introduction"),
+        **texts,
         "quote": item["quote"],
         "media": item["media"],
         "unknown": list(item["unknown"]),
@@ -111,13 +133,12 @@ def _presentation(item: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def brief_measure_view(row: asyncpg.Record) -> dict[str, Any]:
+def brief_measure_view(row: asyncpg.Record, *, lang: str) -> dict[str, Any]:
     """A measure as a field's overview lists it."""
     return {
         "id": str(row["measure_id"]),
         "slug": row["slug"],
-        "title": row["title"],
-        "summary": row["summary"],
+        **in_language(row, ("title", "summary"), lang=lang),
         "status": row["status"],
         "status_label": STATUS_LABELS[row["status"]],
         "start_year": row["start_year"],
@@ -139,29 +160,30 @@ async def field_overviews(
     slug: str | None = None,
     core_area: str | None = None,
     with_measures: bool = False,
+    lang: str,
 ) -> list[dict[str, Any]]:
     """Fields of an edition with their focus areas, goals, counts per status and, if asked, their measures."""
-    rows = await structure.fields(conn, edition=edition, slug=slug, core_area=core_area)
+    rows = await field_store.fields(conn, edition=edition, slug=slug, core_area=core_area)
     goals: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for g in await structure.goals(conn, edition=edition):
+    for g in await field_store.goals(conn, edition=edition):
         goals[g["field_slug"]].append(
-            {"slug": g["slug"], "title": g["title"], "description": g["description"]}
+            {"slug": g["slug"], **in_language(g, ("title", "description"), lang=lang)}
         )
     focus: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for a in await structure.focus_areas(conn, edition=edition):
-        focus[a["field_slug"]].append({"slug": a["slug"], "name": a["name"]})
+    for a in await field_store.focus_areas(conn, edition=edition):
+        focus[a["field_slug"]].append(named(a, lang=lang))
     counts: dict[str, dict[str, int]] = defaultdict(dict)
-    for c in await structure.status_counts(conn, edition=edition):
+    for c in await field_store.status_counts(conn, edition=edition):
         counts[c["field_slug"]][c["status"]] = int(c["n"])
     listed: dict[str, list[dict[str, Any]]] = defaultdict(list)
     if with_measures:
-        for m in await structure.measures_in(conn, edition=edition, fields=[f["slug"] for f in rows]):
-            listed[m["field_slug"]].append(brief_measure_view(m))
+        for m in await field_store.measures_in(conn, edition=edition, fields=[f["slug"] for f in rows]):
+            listed[m["field_slug"]].append(brief_measure_view(m, lang=lang))
     overviews = []
     for f in rows:
         per_status = counts[f["slug"]]
         overview = {
-            **_presentation(f),
+            **_presentation(f, lang=lang),
             "core_area": f["core_area_slug"],
             "focus_areas": focus[f["slug"]],
             "goals": goals[f["slug"]],
@@ -174,29 +196,33 @@ async def field_overviews(
     return overviews
 
 
-async def core_area_overviews(conn: Conn, *, edition: str, slug: str | None = None) -> list[dict[str, Any]]:
+async def core_area_overviews(
+    conn: Conn, *, edition: str, slug: str | None = None, lang: str
+) -> list[dict[str, Any]]:
     """Core areas of an edition with their fields: names only in the list; for a single one, full
     overviews of its fields with their measures, and its counts per status."""
     areas = await structure.core_areas(conn, edition=edition, slug=slug)
     if slug is not None:
         found = []
         for a in areas:
-            fields = await field_overviews(conn, edition=edition, core_area=a["slug"], with_measures=True)
+            fields = await field_overviews(
+                conn, edition=edition, core_area=a["slug"], with_measures=True, lang=lang
+            )
             per_status: dict[str, int] = defaultdict(int)
             for f in fields:
                 for c in f["status_counts"]:
                     per_status[c["status"]] += c["count"]
             found.append(
                 {
-                    **_presentation(a),
+                    **_presentation(a, lang=lang),
                     "fields": fields,
                     "status_counts": status_counts(per_status),
                     "measure_count": sum(per_status.values()),
                 }
             )
         return found
-    grouped: dict[str, list[dict[str, str]]] = defaultdict(list)
-    for f in await structure.fields(conn, edition=edition):
+    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for f in await field_store.fields(conn, edition=edition):
         if f["core_area_slug"]:
-            grouped[f["core_area_slug"]].append({"slug": f["slug"], "name": f["name"]})
-    return [{**_presentation(a), "fields": grouped[a["slug"]]} for a in areas]
+            grouped[f["core_area_slug"]].append(named(f, lang=lang))
+    return [{**_presentation(a, lang=lang), "fields": grouped[a["slug"]]} for a in areas]

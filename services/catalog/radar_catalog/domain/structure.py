@@ -8,6 +8,7 @@ from typing import Any
 from radar_catalog.domain.vocabulary import SLUG_MAX, SLUG_PATTERN, CatalogError
 
 PRESENTATION = ("introduction", "quote", "media")
+NAMING = ("name", "translations")  # a field's or core area's name, and the translations of its texts
 # what a data set does not know (or not completely) about a field or core area:
 # a page then says "unbekannt" instead of showing an empty list as if it were complete
 UNKNOWABLE = (*PRESENTATION, "goals", "focus_areas", "fields", "measures")
@@ -35,8 +36,8 @@ def clean_unknown(value: Sequence[Any] | None) -> list[str]:
 
 
 def presentation_changes(current: Mapping[str, Any], revised: Mapping[str, Any]) -> list[str]:
-    """The parts of a presentation that differ, in a fixed order."""
-    return [name for name in PRESENTATION if current[name] != revised[name]]
+    """The parts of a presentation (and its naming, if revised) that differ, in a fixed order."""
+    return [name for name in (*NAMING, *PRESENTATION) if name in revised and current[name] != revised[name]]
 
 
 def still_unknown(unknown: Sequence[str], revised: Mapping[str, Any]) -> list[str]:

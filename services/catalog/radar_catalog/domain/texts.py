@@ -106,13 +106,26 @@ def clean_introduction(value: str | None) -> str:
     return clean_text(value, name="introduction", max_length=INTRODUCTION_MAX)
 
 
+def clean_name(value: str | None) -> str:
+    """The name of a field or core area: one line, not empty."""
+    name = clean_text(value, name="name", max_length=TITLE_MAX, multiline=False)
+    if not name:
+        raise CatalogError("NAME_EMPTY", "The name is empty.")
+    return name
+
+
 def revise_presentation(current: Mapping[str, Any], patch: Mapping[str, Any]) -> dict[str, Any]:
-    """Introduction, quote and media of a field or core area after a patch; refuses a patch without effect."""
+    """Introduction, quote and media of a field or core area after a patch, and its name and (cleaned)
+    translations where it has them; refuses a patch without effect."""
     revised = {
         "introduction": clean_introduction(patch.get("introduction", current["introduction"])),
         "quote": clean_quote(patch.get("quote", current["quote"])),
         "media": clean_media(patch.get("media", current["media"])),
     }
+    if "name" in current:
+        revised["name"] = clean_name(patch.get("name", current["name"]))
+    if "translations" in current:
+        revised["translations"] = patch.get("translations", current["translations"])
     if all(revised[k] == current[k] for k in revised):
         raise CatalogError("NOTHING_TO_CHANGE", "The request changes nothing.")
     return revised

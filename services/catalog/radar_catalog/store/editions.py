@@ -2,34 +2,56 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from typing import TypeAlias
 
 import asyncpg
 
 Conn: TypeAlias = asyncpg.Connection | asyncpg.Pool
+# {language: {attribute: text}} (radar_catalog.domain.languages)
+Translations: TypeAlias = Mapping[str, Mapping[str, str]]
 
 # the edition a row belongs to, for its views (joined as `e`)
-EDITION_COLUMNS = "e.name AS edition_name, e.year AS edition_year, e.is_current AS edition_current"
+EDITION_COLUMNS = (
+    "e.name AS edition_name, e.year AS edition_year, e.is_current AS edition_current,"
+    " e.translations AS edition_translations"
+)
 
 
 async def insert_edition(
-    conn: asyncpg.Connection, *, slug: str, name: str, year: int | None, position: int, introduction: str
+    conn: asyncpg.Connection,
+    *,
+    slug: str,
+    name: str,
+    year: int | None,
+    position: int,
+    introduction: str,
+    translations: Translations,
 ) -> bool:
     """Add an edition (not the current one) unless its slug exists; True if added."""
     added = await conn.fetchval(
-        "INSERT INTO editions (slug, name, year, position, introduction) VALUES ($1, $2, $3, $4, $5)"
-        " ON CONFLICT (slug) DO NOTHING RETURNING true",
+        "INSERT INTO editions (slug, name, year, position, introduction, translations)"
+        " VALUES ($1, $2, $3, $4, $5, $6::jsonb) ON CONFLICT (slug) DO NOTHING RETURNING true",
         slug,
         name,
         year,
         position,
         introduction,
+        json.dumps(translations),
     )
     return bool(added)
 
 
 async def adopt_provisional_edition(
-    conn: asyncpg.Connection, *, slug: str, name: str, year: int | None, position: int, introduction: str
+    conn: asyncpg.Connection,
+    *,
+    slug: str,
+    name: str,
+    year: int | None,
+    position: int,
+    introduction: str,
+    translations: Translations,
 ) -> bool:
     """Give the provisional current edition (migration 0002) its real name; True if there was one.
 
@@ -37,7 +59,7 @@ async def adopt_provisional_edition(
     """
     adopted = await conn.fetchval(
         "UPDATE editions SET slug = $1, name = $2, year = $3, position = $4, introduction = $5,"
-        " provisional = false, updated_at = now()"
+        " translations = $6::jsonb, provisional = false, updated_at = now()"
         " WHERE provisional AND is_current AND NOT EXISTS (SELECT 1 FROM editions WHERE slug = $1)"
         " RETURNING true",
         slug,
@@ -45,6 +67,7 @@ async def adopt_provisional_edition(
         year,
         position,
         introduction,
+        json.dumps(translations),
     )
     return bool(adopted)
 
@@ -58,11 +81,15 @@ async def editions(conn: Conn, *, slug: str | None = None) -> list[asyncpg.Recor
     """Editions in their order (oldest first), all or one, with how much each holds."""
     return list(
         await conn.fetch(
-            "SELECT e.slug, e.name, e.year, e.position, e.is_current, e.introduction, e.updated_at,"
+            "SELECT e.slug, e.name, e.year, e.position, e.is_current, e.introduction, e.translations,"
+            " e.updated_at,"
             " (SELECT count(*) FROM core_areas c WHERE c.edition = e.slug) AS core_area_count,"
             " (SELECT count(*) FROM fields f WHERE f.edition = e.slug) AS field_count,"
             " (SELECT count(*) FROM measure_fields mf JOIN measures m USING (measure_id)"
-            "   WHERE mf.edition = e.slug AND NOT m.archived) AS measure_count"
+            "   WHERE mf.edition = e.slug AND NOT m.archived) AS measure_count,"
+            " (SELECT jsonb_build_object('paper_number', d.paper_number, 'date', d.decided_on,"
+            "   'title', nullif(d.title, ''), 'url', nullif(d.url, ''))"
+            "   FROM decisions d WHERE d.adopts_edition = e.slug) AS adopted_by"
             " FROM editions e WHERE $1::text IS NULL OR e.slug = $1 ORDER BY e.position, e.slug",
             slug,
         )
@@ -86,7 +113,7 @@ async def edition_brief(conn: Conn, slug: str | None) -> asyncpg.Record | None:
     Without a slug: the current edition.
     """
     return await conn.fetchrow(
-        "SELECT slug, name, year, is_current FROM editions"
+        "SELECT slug, name, year, is_current, translations FROM editions"
         " WHERE slug = $1 OR ($1::text IS NULL AND is_current)",
         slug,
     )

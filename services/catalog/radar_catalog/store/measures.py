@@ -16,22 +16,28 @@ Conn: TypeAlias = asyncpg.Connection | asyncpg.Pool
 # a measure with the names of what it refers to, ready for the views: placed in the field of the
 # edition given as $1, or, when $1 is NULL, of the current edition (or the newest it appears in)
 SELECT_MEASURES = """
-SELECT m.measure_id, m.slug, m.title, m.summary, m.description, p.edition, e.name AS edition_name,
-       e.year AS edition_year, e.is_current AS edition_current, p.field_slug, f.name AS field_name,
+SELECT m.measure_id, m.slug, m.title, m.summary, m.description, m.translations, p.edition,
+       e.name AS edition_name, e.year AS edition_year, e.is_current AS edition_current,
+       e.translations AS edition_translations, p.field_slug, f.name AS field_name,
+       f.translations AS field_translations,
        m.goals, m.status, m.start_year, m.end_year, m.progress, m.lead_code, d.name AS lead_name,
        m.principles, m.links, m.unsure, m.archived, m.version, m.created_at, m.updated_at,
-       (SELECT coalesce(jsonb_agg(jsonb_build_object('slug', g.slug, 'title', g.title)
+       (SELECT coalesce(jsonb_agg(jsonb_build_object('slug', g.slug, 'title', g.title,
+                                                     'translations', g.translations)
                                   ORDER BY g.position), '[]')
           FROM goals g
          WHERE g.edition = p.edition AND g.field_slug = p.field_slug AND g.slug = ANY (m.goals)) AS goal_list,
-       (SELECT coalesce(jsonb_agg(jsonb_build_object('slug', pr.slug, 'name', pr.name)
+       (SELECT coalesce(jsonb_agg(jsonb_build_object('slug', pr.slug, 'name', pr.name,
+                                                     'translations', pr.translations)
                                   ORDER BY pr.position), '[]')
           FROM principles pr WHERE pr.slug = ANY (m.principles)) AS principle_list,
        (SELECT coalesce(jsonb_agg(jsonb_build_object(
                    'edition', pf.edition,
-                   'field', jsonb_build_object('slug', pf.slug, 'name', pf.name),
+                   'field', jsonb_build_object('slug', pf.slug, 'name', pf.name,
+                                               'translations', pf.translations),
                    'core_area', CASE WHEN pc.slug IS NULL THEN NULL
-                                     ELSE jsonb_build_object('slug', pc.slug, 'name', pc.name) END)
+                                     ELSE jsonb_build_object('slug', pc.slug, 'name', pc.name,
+                                                             'translations', pc.translations) END)
                    ORDER BY pe.position, pe.slug), '[]')
           FROM measure_fields pm
           JOIN editions pe ON pe.slug = pm.edition
@@ -180,6 +186,17 @@ def _columns(s: MeasureState) -> tuple[Any, ...]:
     )  # fmt: skip
 
 
+async def set_translations(
+    conn: asyncpg.Connection, *, measure_id: uuid.UUID, translations: dict[str, dict[str, str]]
+) -> None:
+    """Store the translations of a measure's texts ({language: {attribute: text}})."""
+    await conn.execute(
+        "UPDATE measures SET translations = $2::jsonb WHERE measure_id = $1",
+        measure_id,
+        json.dumps(translations),
+    )
+
+
 async def insert_change(
     conn: asyncpg.Connection,
     *,
@@ -207,8 +224,9 @@ async def insert_change(
 
 
 HISTORY_COLUMNS = (
-    "SELECT c.measure_id, m.slug, m.title, c.version, c.kind, c.changes, c.change_note, c.changed_by,"
-    " c.changed_at, count(*) OVER () AS total FROM measure_changes c JOIN measures m USING (measure_id)"
+    "SELECT c.measure_id, m.slug, m.title, m.translations, c.version, c.kind, c.changes, c.change_note,"
+    " c.changed_by, c.changed_at, count(*) OVER () AS total"
+    " FROM measure_changes c JOIN measures m USING (measure_id)"
 )
 
 

@@ -136,18 +136,24 @@ async def search_measures(
 TOPICS = """
 WITH named AS (
     SELECT 'core_area' AS kind, 1 AS kind_order, c.edition, c.slug, c.name, c.name AS match_text,
-           NULL::text AS field_slug, e.is_current, e.position AS edition_position, c.position
+           NULL::text AS field_slug, e.is_current, e.position AS edition_position, c.position,
+           c.translations
       FROM core_areas c JOIN editions e ON e.slug = c.edition
     UNION ALL
-    SELECT 'field', 2, f.edition, f.slug, f.name, f.name, NULL, e.is_current, e.position, f.position
+    SELECT 'field', 2, f.edition, f.slug, f.name, f.name, NULL, e.is_current, e.position, f.position,
+           f.translations
       FROM fields f JOIN editions e ON e.slug = f.edition
     UNION ALL
-    SELECT 'goal', 3, g.edition, g.slug, g.title, g.title, g.field_slug, e.is_current, e.position, g.position
+    SELECT 'goal', 3, g.edition, g.slug, g.title, g.title, g.field_slug, e.is_current, e.position, g.position,
+           coalesce((SELECT jsonb_object_agg(k, jsonb_build_object('name', v -> 'title'))  -- as a name
+                       FROM jsonb_each(g.translations) AS t (k, v) WHERE v ? 'title'), jsonb_build_object())
       FROM goals g JOIN editions e ON e.slug = g.edition
     UNION ALL
-    SELECT 'principle', 4, NULL, pr.slug, pr.name, pr.name, NULL, true, 0, pr.position FROM principles pr
+    SELECT 'principle', 4, NULL, pr.slug, pr.name, pr.name, NULL, true, 0, pr.position, pr.translations
+      FROM principles pr
     UNION ALL
-    SELECT 'lead', 5, NULL, d.code, d.name, d.name || ' ' || d.code, NULL, true, 0, 0 FROM departments d
+    SELECT 'lead', 5, NULL, d.code, d.name, d.name || ' ' || d.code, NULL, true, 0, 0, jsonb_build_object()
+      FROM departments d
 ), hits AS MATERIALIZED (
     SELECT * FROM named n WHERE {found}
      ORDER BY kind_order, is_current DESC, edition_position DESC, position, name LIMIT {limit}
@@ -156,7 +162,7 @@ WITH named AS (
       FROM measure_fields mf JOIN measures m ON m.measure_id = mf.measure_id
      WHERE NOT m.archived AND mf.edition IN (SELECT edition FROM hits)
 )
-SELECT h.kind, h.edition, h.slug, h.name, h.field_slug,
+SELECT h.kind, h.edition, h.slug, h.name, h.field_slug, h.translations,
        CASE h.kind
            WHEN 'core_area' THEN (SELECT count(*) FROM current_measures cm JOIN fields f
                                       ON f.edition = cm.edition AND f.slug = cm.field_slug

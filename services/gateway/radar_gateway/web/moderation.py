@@ -77,8 +77,8 @@ class Place:
             anchor=anchor if _is_uuid(anchor) else None,
         )
 
-    def url(self, base: str, *, notice: str | None = None) -> str:
-        query = {"flag": self.flag, "seite": str(self.number) if self.number > 1 else None, "hinweis": notice}
+    def url(self, base: str) -> str:
+        query = {"flag": self.flag, "seite": str(self.number) if self.number > 1 else None}
         kept = urlencode({k: v for k, v in query.items() if v})
         return base + (f"?{kept}" if kept else "") + (f"#k-{self.anchor}" if self.anchor else "")
 
@@ -197,7 +197,7 @@ async def _act(
                 raise
             code, status = exc.code, exc.status
         else:
-            return redirect(page, place.url(back, notice=notice))
+            return redirect(page, place.url(back), notice=notice)
     refusal = Refusal(code, kept.comment_id, reason=kept.reason, note=kept.note)
     if back == REPORTS:
         return await _reports_page(page, who, place=place, status=status, refusal=refusal)

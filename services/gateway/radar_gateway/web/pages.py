@@ -1,4 +1,5 @@
-"""The public pages: the radar, fields of action, core areas, and a measure with its thread and rating.
+"""The public pages: the radar and a measure with its thread and rating (fields of action and core
+areas: structure_pages.py).
 
 What citizens send from a measure's page is taken in participate.py, which shows the page
 again through `show_measure` when it refuses a form.
@@ -6,7 +7,6 @@ again through `show_measure` when it refuses a form.
 
 from __future__ import annotations
 
-import secrets
 import uuid
 from dataclasses import dataclass, replace
 from typing import Annotated, Any
@@ -16,17 +16,18 @@ from fastapi.responses import Response
 
 from radar_gateway.context import gateway_of
 from radar_gateway.identity import PARTICIPANT_COOKIE, read_participant
+from radar_gateway.web.editions_view import radar_switch
 from radar_gateway.web.links import Slug
+from radar_gateway.web.radar_view import moved_recently, radar_view
 from radar_gateway.web.render import Page, page_of, render
+from radar_gateway.web.search_view import searched_measures
 from radar_gateway.web.services import ServiceError, all_measures, call, together, vocabulary
 from radar_gateway.web.views import (
     decimal,
     group_measures,
     history_lines,
-    measure_order,
     participation_counts,
     period,
-    radar_svg,
     read_filters,
     year_options,
 )
@@ -49,9 +50,10 @@ async def radar_page(page: PageDep) -> Response:
     )
     filter_error = None
     shown = everything
+    search = None
     if any(filters.values()):
         try:
-            shown = await all_measures(request, dict(filters))
+            shown, search = await searched_measures(request, filters)
         except ServiceError as exc:
             if exc.status != 422:
                 raise
@@ -68,39 +70,22 @@ async def radar_page(page: PageDep) -> Response:
         measures=shown,
         groups=group_measures(fields["items"], areas["items"], shown),
         core_areas=areas["items"],
-        radar=radar_svg(fields=fields["items"], core_areas=areas["items"], measures=shown, t=page.t),
+        radar=radar_view(
+            fields=fields["items"],
+            core_areas=areas["items"],
+            everything=everything,
+            shown=shown if any(filters.values()) else None,
+            moved=await moved_recently(request, everything),
+            t=page.t,
+            lang=page.lang,
+        ),
         vocabulary=known,
         years=year_options(everything),
         period=period,
         counts=counts,
+        search=search,
+        edition_switch=await radar_switch(request),
     )
-
-
-@router.get("/felder/{slug}")
-async def field_page(slug: Slug, page: PageDep) -> Response:
-    """A field of action: introduction, quote, media, goals, counts per status and all its measures."""
-    found, measures, areas = await together(
-        call(page.request, "catalog", f"/fields/{slug}"),
-        all_measures(page.request, {"field": slug}),
-        call(page.request, "catalog", "/core-areas"),
-    )
-    area = next((a for a in areas["items"] if a["slug"] == found.get("core_area")), None)
-    ordered = sorted(measures, key=measure_order)
-    counts = await participation_counts(page, [m["slug"] for m in ordered])
-    return render(
-        page, "field.html", field=found, core_area=area, measures=ordered, period=period, counts=counts
-    )
-
-
-@router.get("/kernbereiche/{slug}")
-async def core_area_page(slug: Slug, page: PageDep) -> Response:
-    """A core area: its presentation, its fields with their counts, and all their measures."""
-    area = await call(page.request, "catalog", f"/core-areas/{slug}")
-    field_slugs = [f["slug"] for f in area["fields"]]
-    measures = await all_measures(page.request, {"field": field_slugs}) if field_slugs else []
-    groups = group_measures(area["fields"], [], measures)
-    counts = await participation_counts(page, [m["slug"] for m in measures])
-    return render(page, "core_area.html", area=area, groups=groups, period=period, counts=counts)
 
 
 # --- a measure, with its thread and its rating ------------------------------------------------
@@ -117,7 +102,6 @@ class Draft:
     body: str = ""
     display_name: str = ""
     parent_id: str | None = None
-    form_key: str | None = None  # the same key again, so that sending the draft stores it once
 
 
 @dataclass(frozen=True)
@@ -229,7 +213,6 @@ async def show_measure(
         viewer_known=viewer is not None,
         draft=draft or Draft(),
         refusal=refusal,
-        new_form_key=lambda: secrets.token_urlsafe(18),
         comment_max=COMMENT_MAX,
         comment_max_text=_number(COMMENT_MAX, page.lang),
         mean_text=lambda mean: decimal(float(mean), page.lang),

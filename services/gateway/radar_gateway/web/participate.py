@@ -5,9 +5,10 @@ A form that is taken ends in a redirect back to its place on the measure's page
 the form and whatever was typed kept whole, never cut. A GET on any of these addresses leads
 back to the page, so reloading or revisiting one never ends on an error page. The gateway
 checks the form token and counts the rate limits; the rules are participation's, and its
-refusals are shown by their codes. A comment form carries a key made when the page was
-shown, so that Back and sending again stores the comment once (participation answers the
-repeat as the first).
+refusals are shown by their codes. A comment's idempotency key is derived from the
+participant, the place, the name and the text, so that the same text sent again from the same
+browser (Back and send, a double click, a reload of a page the browser kept or not) is
+stored once: participation answers the repeat as the first.
 
 The participant is the one the signed cookie names; a browser without one gets a new id,
 kept in the cookie once participation took what it sent.
@@ -15,9 +16,11 @@ kept in the cookie once participation took what it sent.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import math
 import uuid
-from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
@@ -27,12 +30,13 @@ from starlette.datastructures import FormData
 from radar_gateway.context import gateway_of
 from radar_gateway.identity import PARTICIPANT_COOKIE, sign_participant
 from radar_gateway.limits import Kind, take
-from radar_gateway.web.i18n import TEXTS
+from radar_gateway.web.i18n import has_text
 from radar_gateway.web.links import SLUG, Slug
 from radar_gateway.web.pages import Draft, Refusal, participant_of, show_measure
 from radar_gateway.web.problems import PageProblem
 from radar_gateway.web.render import Page, page_of, redirect
 from radar_gateway.web.services import ServiceError, call
+from radar_gateway.web.subscribe import watch_comment
 from radar_lib.token import Principal
 from radar_lib.web import ApiError
 
@@ -90,9 +94,7 @@ async def _refused(
     if wait is not None:
         text = page.t(f"limit.{kind.value}", wait=_wait(page, int(wait)))
     else:
-        text = page.t(specific) if specific in TEXTS else page.error_text(exc.code)
-    if exc.code == "IDEMPOTENCY_KEY_REUSED" and draft is not None:
-        draft = replace(draft, form_key=None)  # sending the text again makes a new comment
+        text = page.t(specific) if has_text(specific) else page.error_text(exc.code)
     field = "display_name" if exc.code.startswith("DISPLAY_NAME_") else "body"
     refusal = Refusal(code=exc.code, text=text, place=place, field=field)
     response = await show_measure(page, slug, status=exc.status, draft=draft, refusal=refusal)
@@ -101,6 +103,13 @@ async def _refused(
     if exc.code == "PARTICIPANT_ERASED":  # a pseudonym erased on request: the next form makes a new one
         response.delete_cookie(PARTICIPANT_COOKIE, path="/")
     return response
+
+
+def comment_key(page: Page, *, participant_id: uuid.UUID, slug: str, draft: Draft) -> str:
+    """The idempotency key of a comment: the same participant, place, name and text give the same key."""
+    said = "\x1f".join([str(participant_id), slug, draft.parent_id or "", draft.display_name, draft.body])
+    digest = hmac.new(page.form_key, said.encode(), hashlib.sha256).digest()
+    return "c-" + base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
 def _require_token(page: Page, form: FormData) -> None:
@@ -134,24 +143,27 @@ async def send_comment(slug: Slug, page: PageDep) -> Response:
         body=_field(form, "body"),
         display_name=_field(form, "display_name"),
         parent_id=_field(form, "parent_id") or None,
-        form_key=_field(form, "form_key") or None,
     )
     place = f"reply-{draft.parent_id}" if draft.parent_id else "comment"
     who = _Acting(page)
     sent: dict[str, Any] = {"body": draft.body, "display_name": draft.display_name or None}
     if draft.parent_id:
         sent["parent_id"] = draft.parent_id
-    if draft.form_key:
-        sent["idempotency_key"] = draft.form_key  # participation's Idempotency-Key, as a field
+    sent["idempotency_key"] = comment_key(page, participant_id=who.id, slug=slug, draft=draft)
     try:
         _require_token(page, form)
         await take(request, gateway_of(request), Kind.COMMENT, who.id)
         path = f"/measures/{slug}/comments"
-        await call(request, "participation", path, method="POST", body=sent, principal=who.principal)
+        taken = await call(request, "participation", path, method="POST", body=sent, principal=who.principal)
     except (ApiError, ServiceError) as exc:
         return await _refused(page, slug, exc, place=place, kind=Kind.COMMENT, draft=draft)
     who.remember()
-    return redirect(page, f"/massnahmen/{slug}?hinweis=kommentar#kommentare")
+    if watch := _field(form, "watch_email").strip():  # the comment is stored whether or not this works
+        comment_id = str(taken["id"])
+        watched = await watch_comment(page, who.principal, comment_id=comment_id, email=watch, slug=slug)
+        notice = "kommentar_benachrichtigung" if watched else "kommentar_ohne_benachrichtigung"
+        return redirect(page, f"/massnahmen/{slug}#kommentare", notice=notice)
+    return redirect(page, f"/massnahmen/{slug}#kommentare", notice="kommentar")
 
 
 @router.post("/massnahmen/{slug}/kommentare/{ref}/zurueckziehen")
@@ -167,7 +179,7 @@ async def withdraw_comment(slug: Slug, ref: str, page: PageDep) -> Response:
         await call(request, "participation", path, method="POST", principal=who.principal)
     except (ApiError, ServiceError) as exc:
         return await _refused(page, slug, exc, place="thread", kind=Kind.COMMENT)
-    return redirect(page, f"/massnahmen/{slug}?hinweis=kommentar_zurueckgezogen#kommentare")
+    return redirect(page, f"/massnahmen/{slug}#kommentare", notice="kommentar_zurueckgezogen")
 
 
 # --- ratings -------------------------------------------------------------------------------------
@@ -199,7 +211,7 @@ async def rate(slug: Slug, page: PageDep) -> Response:
     except (ApiError, ServiceError) as exc:
         return await _refused(page, slug, exc, place="rating", kind=Kind.RATING)
     who.remember()
-    return redirect(page, f"/massnahmen/{slug}?hinweis=bewertung_gespeichert#bewertung")
+    return redirect(page, f"/massnahmen/{slug}#bewertung", notice="bewertung_gespeichert")
 
 
 @router.post("/massnahmen/{slug}/bewertung/entfernen")
@@ -216,7 +228,7 @@ async def remove_rating(slug: Slug, page: PageDep) -> Response:
         await call(request, "participation", path, method="DELETE", principal=who.principal)
     except (ApiError, ServiceError) as exc:
         return await _refused(page, slug, exc, place="rating", kind=Kind.RATING)
-    return redirect(page, f"/massnahmen/{slug}?hinweis=bewertung_entfernt#bewertung")
+    return redirect(page, f"/massnahmen/{slug}#bewertung", notice="bewertung_entfernt")
 
 
 # --- reports -------------------------------------------------------------------------------------
@@ -254,4 +266,4 @@ async def report_comment(ref: str, page: PageDep) -> Response:
     except (ApiError, ServiceError) as exc:
         return await _refused(page, slug, exc, place=f"report-{comment_id}", kind=Kind.REPORT)
     who.remember()
-    return redirect(page, f"/massnahmen/{slug}?hinweis=kommentar_gemeldet#kommentare")
+    return redirect(page, f"/massnahmen/{slug}#kommentare", notice="kommentar_gemeldet")

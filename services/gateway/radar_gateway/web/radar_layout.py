@@ -1,13 +1,13 @@
 """Where everything on the radar goes: one sector per field (grouped by core area), one ring per
-status, one blip per measure.
+status, one numbered blip per measure.
 
 Placement is pure arithmetic on the sorted input, so the same catalog gives the same picture
-on every reload. Each ring is made of rows of blip slots; a ring gets as many rows as its
-busiest sector needs, and a sector's slots keep a blip's spacing from each other, from the
-sector's edges and from the ring labels, so no two blips can overlap.
+on every reload; filters only dim blips, so sectors keep their angles. Each ring is made of rows
+of blip slots SPACING apart; the first row of a ring keeps room for the ring's label, which
+reads along the ring from the start of the span, so labels sit inside their rings.
 
-Rings from the centre outwards (RING_ORDER): In Umsetzung, Geplant, Abgeschlossen,
-Eingestellt, unbekannt: what is being worked on now sits in the middle of the picture.
+Rings from the centre outwards (RING_ORDER): Geplant, In Umsetzung, Abgeschlossen, the way a
+measure moves; Eingestellt and unbekannt follow in a band of their own, set apart by a gap.
 """
 
 from __future__ import annotations
@@ -17,11 +17,18 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
 
-RING_ORDER = ("in_umsetzung", "geplant", "abgeschlossen", "eingestellt", "unbekannt")
-SPACING = 24.0  # distance between blip centres; also the height of a row of slots
-HUB = 28.0  # radius of the empty centre
-RING_LABEL_HEIGHT = 15.0
-MIN_ROWS = 2  # per ring: a small catalog still gets a radar large enough to read
+from radar_gateway.web.radar_slots import pick_rows, spread
+
+RING_ORDER = ("geplant", "in_umsetzung", "abgeschlossen", "eingestellt", "unbekannt")
+APART = ("eingestellt", "unbekannt")  # not steps on the way: drawn in a band outside the others
+TARGET = 24.0  # a blip's target: at least 24 x 24 CSS px at scale 1
+SPACING = 27.0  # distance between blip centres; also the height of a row of slots
+HUB = 24.0  # radius of the empty centre
+APART_GAP = 10.0
+LABEL_FONT = 13.0
+LABEL_CHAR = 0.68 * LABEL_FONT  # the width of an average character of a ring label, generously
+FULL = (0.0, 2 * math.pi)
+HALF = (-math.pi / 2, math.pi / 2)  # a field alone: the upper half of a circle
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,11 @@ class Ring:
     status: str
     inner: float
     outer: float
+    label_length: float = 0.0  # along the first row, from the start of the span
+
+    @property
+    def label_radius(self) -> float:
+        return self.inner + SPACING / 2
 
 
 @dataclass(frozen=True)
@@ -66,6 +78,7 @@ class PlacedBlip:
     measure: MeasureSpec
     x: float
     y: float
+    number: int = 0
 
 
 @dataclass(frozen=True)
@@ -81,6 +94,7 @@ class Radar:
     rings: list[Ring]
     blips: list[PlacedBlip]
     core_areas: list[CoreAreaArc] = field(default_factory=list)
+    span: tuple[float, float] = FULL
 
     @property
     def radius(self) -> float:
@@ -93,6 +107,11 @@ def point(r: float, angle: float) -> tuple[float, float]:
 
 def ring_of(status: str) -> str:
     return status if status in RING_ORDER else "unbekannt"
+
+
+def label_length(text: str) -> float:
+    """How much room a ring label takes along its ring, with a little air on both sides."""
+    return len(text) * LABEL_CHAR + 8
 
 
 def order_sectors(
@@ -115,81 +134,34 @@ def order_sectors(
     return sorted(every, key=key)
 
 
-def _sectors(ordered: Sequence[FieldSpec], counts: Mapping[str, int]) -> list[Sector]:
+def _sectors(
+    ordered: Sequence[FieldSpec], counts: Mapping[str, int], span: tuple[float, float]
+) -> list[Sector]:
     weights = [4 + counts.get(f.slug, 0) for f in ordered]  # an empty field still gets some room
     total = sum(weights)
-    sectors, start = [], 0.0
+    sectors, start = [], span[0]
     for f, w in zip(ordered, weights, strict=True):
-        end = start + 2 * math.pi * w / total
+        end = start + (span[1] - span[0]) * w / total
         sectors.append(Sector(field=f, start=start, end=end))
         start = end
     return sectors
 
 
-@dataclass(frozen=True)
-class LabelBox:
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-
-    def near(self, x: float, y: float, margin: float) -> bool:
-        dx = max(self.x0 - x, 0.0, x - self.x1)
-        dy = max(self.y0 - y, 0.0, y - self.y1)
-        return math.hypot(dx, dy) < margin
-
-
-def ring_label_box(status_label: str, inner: float) -> LabelBox:
-    """Where a ring's label sits: centred at 12 o'clock, just outside the ring's inner edge."""
-    half = 3.4 * len(status_label) + 6
-    return LabelBox(-half, -inner - RING_LABEL_HEIGHT - 2, half, -inner + 1)
-
-
-def _row_slots(sector: Sector, radius: float, keep_out: LabelBox) -> list[tuple[float, float]]:
-    """Slots on one row of one sector, spaced SPACING apart and from the sector's edges."""
+def _row_slots(sector: Sector, radius: float, *, label_until: float) -> list[tuple[float, float]]:
+    """Slots on one row of one sector, spaced SPACING apart and from the sector's edges and label."""
     half = SPACING / 2
     if radius <= half:
         return []
     margin = math.asin(half / radius)
+    start = max(sector.start + margin, label_until + margin)
     step = 2 * math.asin(min(1.0, SPACING / (2 * radius)))
-    span = sector.end - sector.start - 2 * margin
+    span = sector.end - margin - start
     if span < 0:
         return []
     count = int(span / step + 1e-9) + 1
     gap = span / (count - 1) if count > 1 else 0.0
-    first = sector.start + margin + (0.0 if count > 1 else span / 2)
-    slots = [point(radius, first + i * gap) for i in range(count)]
-    return [(x, y) for x, y in slots if not keep_out.near(x, y, half)]
-
-
-def _pick_rows(rows: list[list[tuple[float, float]]], need: int) -> list[list[tuple[float, float]]]:
-    """The fewest neighbouring rows that hold `need` blips, as near the ring's middle as possible."""
-    for width in range(1, len(rows) + 1):
-        centre = (len(rows) - width) // 2
-        starts = sorted(range(len(rows) - width + 1), key=lambda s: (abs(s - centre), s))
-        for s in starts:
-            window = rows[s : s + width]
-            if sum(len(r) for r in window) >= need:
-                return window
-    raise ValueError("the ring has too few slots")  # cannot happen: rings grow until they fit
-
-
-def _spread(window: list[list[tuple[float, float]]], need: int) -> list[tuple[float, float]]:
-    """`need` slots from the window, spread evenly along each row rather than packed to one side."""
-    total = sum(len(r) for r in window)
-    chosen: list[tuple[float, float]] = []
-    left, left_slots = need, total
-    for row in window:
-        take = min(len(row), math.ceil(left * len(row) / left_slots)) if left_slots else 0
-        take = min(take, left)
-        if take:
-            chosen += [
-                row[round(i * (len(row) - 1) / (take - 1)) if take > 1 else len(row) // 2]
-                for i in range(take)
-            ]
-        left -= take
-        left_slots -= len(row)
-    return chosen
+    first = start + (0.0 if count > 1 else span / 2)
+    return [point(radius, first + i * gap) for i in range(count)]
 
 
 def layout_radar(
@@ -198,44 +170,65 @@ def layout_radar(
     measures: Sequence[MeasureSpec],
     core_areas: Sequence[CoreAreaSpec] = (),
     ring_label: Callable[[str], str] = lambda status: status,
+    span: tuple[float, float] = FULL,
+    min_rows: int = 2,
+    numbers: Mapping[str, int] | None = None,
 ) -> Radar:
-    """Place every measure: its field gives the sector, its status the ring."""
+    """Place every measure: its field gives the sector, its status the ring; number them all.
+
+    Numbers run by sector, ring and title unless `numbers` gives them (a field drawn alone keeps
+    the numbers of the whole radar).
+    """
     ordered = order_sectors(fields, core_areas, measures)
     counts: dict[str, int] = {}
     for m in measures:
         counts[m.field] = counts.get(m.field, 0) + 1
-    sectors = _sectors(ordered, counts)
+    sectors = _sectors(ordered, counts, span)
     cells: dict[tuple[str, str], list[MeasureSpec]] = {}
     for m in sorted(measures, key=lambda m: (m.title.casefold(), m.slug)):
         cells.setdefault((m.field, ring_of(m.status)), []).append(m)
 
     rings: list[Ring] = []
-    blips: list[PlacedBlip] = []
+    placed: dict[str, tuple[float, float]] = {}
     inner = HUB
     for status in RING_ORDER:
-        keep_out = ring_label_box(ring_label(status), inner)
+        inner += APART_GAP if status == APART[0] else 0.0
+        length = label_length(ring_label(status))
         rows: dict[str, list[list[tuple[float, float]]]] = {s.field.slug: [] for s in sectors}
-        row_count = 0
+        row_count, least = 0, 1 if status in APART else min_rows
         while True:
             radius = inner + SPACING / 2 + row_count * SPACING
+            until = span[0] + length / radius if row_count == 0 else -math.inf
             for s in sectors:
-                rows[s.field.slug].append(_row_slots(s, radius, keep_out))
+                rows[s.field.slug].append(_row_slots(s, radius, label_until=until))
             row_count += 1
-            if row_count >= MIN_ROWS and all(
+            if row_count >= least and all(
                 sum(len(r) for r in rows[s.field.slug]) >= len(cells.get((s.field.slug, status), []))
                 for s in sectors
             ):
                 break
-        rings.append(Ring(status=status, inner=inner, outer=inner + row_count * SPACING))
+        rings.append(Ring(status=status, inner=inner, outer=inner + row_count * SPACING, label_length=length))
         for s in sectors:
             members = cells.get((s.field.slug, status), [])
             if members:
-                slots = _spread(_pick_rows(rows[s.field.slug], len(members)), len(members))
-                blips += [
-                    PlacedBlip(m, round(x, 1), round(y, 1)) for m, (x, y) in zip(members, slots, strict=True)
-                ]
+                slots = spread(pick_rows(rows[s.field.slug], len(members)), len(members))
+                placed.update({m.slug: xy for m, xy in zip(members, slots, strict=True)})
         inner = rings[-1].outer
-    return Radar(sectors=sectors, rings=rings, blips=blips, core_areas=_core_area_arcs(sectors, core_areas))
+    rank = {s.field.slug: i for i, s in enumerate(sectors)}
+    in_order = sorted(
+        measures,
+        key=lambda m: (rank[m.field], RING_ORDER.index(ring_of(m.status)), m.title.casefold(), m.slug),
+    )
+    blips = [
+        PlacedBlip(
+            m,
+            round(placed[m.slug][0], 1),
+            round(placed[m.slug][1], 1),
+            numbers.get(m.slug, 0) if numbers else i,
+        )
+        for i, m in enumerate(in_order, start=1)
+    ]
+    return Radar(sectors, rings, blips, _core_area_arcs(sectors, core_areas), span)
 
 
 def _core_area_arcs(sectors: Sequence[Sector], core_areas: Sequence[CoreAreaSpec]) -> list[CoreAreaArc]:

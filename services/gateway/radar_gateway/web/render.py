@@ -5,11 +5,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from fastapi import Request
@@ -22,15 +23,28 @@ from radar_gateway.failures import REDIS_AWAY
 from radar_gateway.limits import client_key
 from radar_gateway.security_log import Event, record
 from radar_gateway.sessions import SESSION_COOKIE, Session, load_session
-from radar_gateway.web.i18n import LANG_COOKIE, TEXTS, Translate, pick_language, translator
+from radar_gateway.web.i18n import (
+    LANG_COOKIE,
+    Translate,
+    has_text,
+    other_languages,
+    page_gettext,
+    page_ngettext,
+    pick_language,
+    translator,
+)
 from radar_gateway.web.links import routed_path
 from radar_gateway.web.radar_layout import RING_ORDER
 from radar_gateway.web.radar_svg import status_symbol
+from radar_gateway.web.validators import conditional
 
 STATIC = Path(__file__).parent / "static"
+R = TypeVar("R", bound=Response)
 FORM_COOKIE = "radar_form"
 DATA_LANGUAGE = "de"  # the language the catalog's texts and the comments are written in
-NOTICES = {  # ?hinweis=... after a redirect: a fixed key picks a fixed text
+NOTICE_COOKIE = "radar_hinweis"  # a notice for the next page: signed, shown once, then cleared
+NOTICE_SECONDS = 60
+NOTICES = {  # the notice after a redirect: a fixed key picks a fixed text
     "kommentar": "notice.comment_pending",
     "angemeldet": "notice.logged_in",
     "abgemeldet": "notice.logged_out",
@@ -44,7 +58,7 @@ def notice_of(key: str) -> str | None:
     """The text key of a notice: one of NOTICES, or `notice.<key>` when such a text exists."""
     if key in NOTICES:
         return NOTICES[key]
-    return f"notice.{key}" if key.isidentifier() and f"notice.{key}" in TEXTS else None
+    return f"notice.{key}" if key.isidentifier() and has_text(f"notice.{key}") else None
 
 
 @cache
@@ -56,6 +70,11 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.add_extension("jinja2.ext.i18n")  # _("key", name=value) in templates: the page's t
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=page_gettext, ngettext=page_ngettext, newstyle=False
+    )
+    env.globals.update(other_languages=other_languages)
     env.globals.update(static=static_url, statuses=RING_ORDER, status_symbol=_symbol)
     return env
 
@@ -150,8 +169,25 @@ class Page:
         return moment.strftime("%d.%m.%Y" if self.lang == "de" else "%Y-%m-%d")
 
 
-def _signed(nonce: str, key: bytes) -> str:
-    return hmac.new(key, b"radar-form|" + nonce.encode(), hashlib.sha256).hexdigest()[:40]
+def _signed(nonce: str, key: bytes, *, purpose: bytes = b"radar-form") -> str:
+    return hmac.new(key, purpose + b"|" + nonce.encode(), hashlib.sha256).hexdigest()[:40]
+
+
+def notice_cookie(notice: str, *, key: bytes, now: float) -> str:
+    """The value of the notice cookie: the notice key and when it was given, signed."""
+    content = f"{notice}.{int(now)}"
+    return f"{content}.{_signed(content, key, purpose=b'radar-notice')}"
+
+
+def read_notice(cookie: str | None, *, key: bytes, now: float) -> str | None:
+    """The text key of a notice cookie that this gateway signed less than NOTICE_SECONDS ago."""
+    content, _, signature = (cookie or "").rpartition(".")
+    notice, _, given = content.partition(".")
+    if not (
+        given.isdigit() and hmac.compare_digest(signature, _signed(content, key, purpose=b"radar-notice"))
+    ):
+        return None
+    return notice_of(notice) if 0 <= now - int(given) <= NOTICE_SECONDS else None
 
 
 async def page_of(request: Request) -> Page:
@@ -176,7 +212,8 @@ async def read_page(request: Request, *, outage_ok: bool) -> Page:
     return page
 
 
-def apply_cookies(page: Page, response: Response) -> Response:
+def apply_cookies(page: Page, response: R) -> R:
+    """Set the cookies the page collected: HttpOnly, SameSite=Lax, Secure outside development."""
     settings = gateway_of(page.request).settings
     for name, (value, max_age) in page.cookies.items():
         response.set_cookie(
@@ -191,9 +228,17 @@ def apply_cookies(page: Page, response: Response) -> Response:
     return response
 
 
-def render(page: Page, template: str, *, status: int = 200, **context: Any) -> HTMLResponse:
-    """A template rendered in the page's language."""
-    notice_key = notice_of(page.request.query_params.get("hinweis", ""))
+def render(page: Page, template: str, *, status: int = 200, **context: Any) -> Response:
+    """A template rendered in the page's language, with the one-time notice the last redirect left.
+
+    A page for anyone but a staff session gets a strong ETag of its body and answers 304 to a
+    browser that holds exactly this body; `private` keeps it out of shared caches, since the
+    language, the form token and the participant's own comments come from cookies.
+    """
+    notice_key = None
+    if NOTICE_COOKIE in page.request.cookies:
+        notice_key = read_notice(page.request.cookies[NOTICE_COOKIE], key=page.form_key, now=time.time())
+        page.cookies[NOTICE_COOKIE] = ("", 0)
     html = (
         _environment()
         .get_template(template)
@@ -201,12 +246,21 @@ def render(page: Page, template: str, *, status: int = 200, **context: Any) -> H
             page=page, t=page.t, lang=page.lang, notice=page.t(notice_key) if notice_key else None, **context
         )
     )
-    headers = {"cache-control": "no-store"} if page.session is not None or page.cookies else {}
-    return apply_cookies(page, HTMLResponse(html, status_code=status, headers=headers))  # type: ignore[return-value]
+    response: Response
+    if page.session is not None or page.cookies:
+        response = HTMLResponse(html, status_code=status, headers={"cache-control": "no-store"})
+    else:
+        response = conditional(page.request, html.encode(), status=status, media_type="text/html")
+        response.headers["cache-control"] = "private, no-cache"
+        response.headers["vary"] = "Cookie"
+    return apply_cookies(page, response)
 
 
 def redirect(page: Page, target: str, *, notice: str | None = None) -> RedirectResponse:
-    """303 See Other to a local address, optionally with a notice key."""
+    """303 See Other to a local address; a notice key goes along in a short-lived signed cookie."""
     if notice is not None:
-        target += ("&" if "?" in target else "?") + urlencode({"hinweis": notice})
-    return apply_cookies(page, RedirectResponse(target, status_code=303))  # type: ignore[return-value]
+        page.cookies[NOTICE_COOKIE] = (
+            notice_cookie(notice, key=page.form_key, now=time.time()),
+            NOTICE_SECONDS,
+        )
+    return apply_cookies(page, RedirectResponse(target, status_code=303))

@@ -17,6 +17,7 @@ from urllib.parse import quote, urlencode
 from fastapi import Request
 
 from radar_gateway.context import gateway_of
+from radar_gateway.web.i18n import LANG_COOKIE, pick_language
 from radar_lib.token import ANONYMOUS, Principal
 
 JSON_HEADERS = {"accept": "application/json", "content-type": "application/json"}
@@ -68,6 +69,11 @@ def _decoded(status: int, body: bytes) -> Any:
     return data
 
 
+def page_language(request: Request) -> str:
+    """The language the page of this request is shown in (as render.read_page picks it)."""
+    return pick_language(request.query_params.get("lang"), request.cookies.get(LANG_COOKIE))[0]
+
+
 async def call(
     request: Request,
     service: str,
@@ -77,10 +83,17 @@ async def call(
     query: Query | None = None,
     body: dict[str, Any] | None = None,
     principal: Principal = ANONYMOUS,
+    lang: str | None = None,
 ) -> Any:
-    """The service's JSON answer; ServiceError for any status of 400 and above."""
+    """The service's JSON answer; ServiceError for any status of 400 and above.
+
+    An anonymous catalog read asks for `lang` (default: the page's language): translated texts
+    where there are some, each marked with its language (an editor's reads keep the originals).
+    """
     gw = gateway_of(request)
     path = quote(path)  # the forwarder sends a path as it is given: percent-encoded
+    if method == "GET" and service == "catalog" and principal is ANONYMOUS:
+        query = {**(query or {}), "lang": lang or page_language(request)}
     query_string = encode_query(query)
     if method == "GET" and service == "catalog" and principal is ANONYMOUS:
         key = f"{path}?{query_string}|"

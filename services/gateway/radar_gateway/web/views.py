@@ -7,19 +7,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from markupsafe import Markup
-
 from radar_gateway.web.i18n import Translate
 from radar_gateway.web.radar_layout import (
     RING_ORDER,
-    CoreAreaSpec,
-    FieldSpec,
-    MeasureSpec,
-    layout_radar,
     order_sectors,
     ring_of,
 )
-from radar_gateway.web.radar_svg import RadarText, render_radar
+from radar_gateway.web.radar_view import area_spec, field_spec, measure_spec
 from radar_gateway.web.render import Page
 from radar_gateway.web.services import ServiceError, call, together
 
@@ -65,11 +59,11 @@ def group_measures(
     measures: Sequence[Mapping[str, Any]],
 ) -> list[AreaGroup]:
     """The measures by field, the fields by core area, all in the radar's order."""
-    specs = [_field_spec(f) for f in fields]
+    specs = [field_spec(f) for f in fields]
     by_slug = {f["slug"]: f for f in fields}
     areas = {a["slug"]: a for a in core_areas}
     groups: list[AreaGroup] = []
-    ordered = order_sectors(specs, [_area_spec(a) for a in core_areas], [_measure_spec(m) for m in measures])
+    ordered = order_sectors(specs, [area_spec(a) for a in core_areas], [measure_spec(m) for m in measures])
     for spec in ordered:
         area = areas.get(spec.core_area) if spec.core_area else None
         if not groups or (groups[-1].core_area or {}).get("slug") != (area or {}).get("slug"):
@@ -83,50 +77,6 @@ def group_measures(
         members = sorted((m for m in measures if m["field"]["slug"] == spec.slug), key=measure_order)
         groups[-1].fields.append(FieldGroup(field=shown, measures=members))
     return groups
-
-
-def _field_spec(f: Mapping[str, Any]) -> FieldSpec:
-    return FieldSpec(
-        slug=f["slug"], name=f["name"], position=int(f.get("position") or 0), core_area=f.get("core_area")
-    )
-
-
-def _area_spec(a: Mapping[str, Any]) -> CoreAreaSpec:
-    return CoreAreaSpec(slug=a["slug"], name=a["name"], position=int(a.get("position") or 0))
-
-
-def _measure_spec(m: Mapping[str, Any]) -> MeasureSpec:
-    return MeasureSpec(slug=m["slug"], title=m["title"], field=m["field"]["slug"], status=m["status"])
-
-
-def radar_svg(
-    *,
-    fields: Sequence[Mapping[str, Any]],
-    core_areas: Sequence[Mapping[str, Any]],
-    measures: Sequence[Mapping[str, Any]],
-    t: Translate,
-) -> Markup:
-    """The radar of these measures as inline SVG."""
-    label = {status: t(f"status.{status}") for status in RING_ORDER}
-    layout = layout_radar(
-        fields=[_field_spec(f) for f in fields],
-        core_areas=[_area_spec(a) for a in core_areas],
-        measures=[_measure_spec(m) for m in measures],
-        ring_label=lambda status: label[status],
-    )
-    text = RadarText(
-        title=t("radar.svg_title"),
-        description=t(
-            "radar.svg_desc",
-            n=len(measures),
-            fields=len(layout.sectors),
-            rings=", ".join(label[s] for s in RING_ORDER),
-        ),
-        status_label=lambda status: label.get(status, label["unbekannt"]),
-        measure_href=lambda slug: f"/massnahmen/{slug}",
-        field_href=lambda slug: f"/felder/{slug}",
-    )
-    return Markup(render_radar(layout, text))  # noqa: S704 - ElementTree escaped every text and attribute
 
 
 def period(m: Mapping[str, Any], t: Translate) -> str:

@@ -7,6 +7,7 @@ from typing import Any
 
 from radar_notifications.domain.links import Links
 from radar_notifications.domain.render import Action, Facts, Mail, Para, Part, Quote, Section
+from radar_notifications.domain.reports import report_parts
 from radar_notifications.domain.texts import known, text
 
 
@@ -35,6 +36,8 @@ def _attribute(name: str, language: str) -> str:
 
 def measure_parts(payload: Mapping[str, Any], *, language: str, links: Links) -> tuple[str, tuple[Part, ...]]:
     """The subject and the parts of a mail about a measure event."""
+    if payload["event"] == "reported":
+        return report_parts(payload, language=language, links=links)
     event, measure = payload["event"], payload["measure"]
     title = measure["title"]
     rows = []

@@ -39,6 +39,18 @@ TEXTS: dict[str, tuple[str, str]] = {
         "The measure “{title}” was archived.",
     ),
     "measure.change": ("{old} → {new}", "{old} → {new}"),
+    # yearly reports
+    "report.subject": ("Jahresbericht {year}: {title}", "Annual report {year}: {title}"),
+    "report.intro": (
+        "Für die Maßnahme »{title}« ist der Bericht über das Jahr {year} erschienen.",
+        "The report on the year {year} for the measure “{title}” has been published.",
+    ),
+    "report.revised_intro": (
+        "Der Bericht über das Jahr {year} zur Maßnahme »{title}« wurde überarbeitet (Fassung {version}).",
+        "The report on the year {year} for the measure “{title}” was revised (version {version}).",
+    ),
+    "report.year": ("Berichtsjahr", "Reporting year"),
+    "report.achievements": ("Erreicht", "Achievements"),
     "measure.other": ("Außerdem geändert: {names}", "Also changed: {names}"),
     "measure.note": ("Änderungsnotiz", "Change note"),
     "measure.open": ("Zur Maßnahme", "Open the measure"),
