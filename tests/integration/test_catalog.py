@@ -124,8 +124,8 @@ async def test_first_start_loads_the_munich_set_and_announces_each_measure_once(
     )
     async with running_service(create_app(settings)):
         # a second start loads nothing again; the outbox holds the 23 measures and the 12 fields
-        # and 3 core areas of both editions, each announced once as it was added
-        assert await counts(dsn) == (23, 23, 23 + 12 + 3)
+        # and 3 core areas of both editions, each announced once as it was added, and its 3 reports
+        assert await counts(dsn) == (23, 23, 23 + 12 + 3 + 3)
     assert await seed_database(dsn, "munich") == 0
 
 

@@ -307,3 +307,15 @@ def test_init_script_refuses_to_run_without_every_password(tmp_path: Path) -> No
     assert result.returncode != 0
     assert "GATEWAY_DB_PASSWORD" in result.stderr
     assert log == "", "nothing is created while a password is missing"
+
+
+def test_neither_the_image_nor_radar_up_keeps_an_access_log_of_client_addresses(tmp_path: Path) -> None:
+    from radar_cli.processes import service_child
+
+    lines = DOCKERFILE.read_text(encoding="utf-8").splitlines()
+    image = next(line for line in lines if line.startswith("CMD "))
+    child = service_child(
+        "gateway", data_dir=tmp_path, host="127.0.0.1", port=8000, env={}, database_url="postgresql:///x"
+    )
+    assert "--no-access-log" in image  # the privacy page says the radar stores no IP addresses
+    assert "--no-access-log" in child.argv

@@ -17,6 +17,7 @@ from radar_catalog.domain.texts import clean_introduction, clean_media, clean_qu
 from radar_catalog.domain.vocabulary import SLUG_PATTERN, CatalogError, ensure_slug
 from radar_catalog.editing import publish_measure
 from radar_catalog.presenting import announce, announce_moved
+from radar_catalog.reporting import report_measure
 from radar_catalog.store import editions, measures, structure
 from radar_catalog.store import fields as field_store
 from radar_catalog.store.vocabulary import insert_department, insert_principle, vocabulary
@@ -30,6 +31,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 SEED_LOCK = 7_340_101  # advisory lock id: one loader at a time per catalog database
 SEED_NOTE = "Aus dem Datensatz übernommen."
 MEASURE_TEXTS = ("title", "summary", "description")
+REPORT_UNSURE = {"year": "Berichtsjahr", "progress": "Fortschritt"}  # what a report entry may be unsure of
 
 
 def read_dataset(name: str) -> dict[str, Any]:
@@ -114,6 +116,23 @@ async def _load_structure(conn: asyncpg.Connection, part: dict[str, Any], *, edi
         await announce(conn, table="fields", row=row, changes=["added"])
 
 
+async def _load_reports(conn: asyncpg.Connection, *, reports: list[Any], actor: str) -> None:
+    """Report entries of new measures, each published as its year's first version; an unsure one says so."""
+    for entry in reports:
+        unsure = entry.get("unsure", [])
+        if not set(unsure) <= REPORT_UNSURE.keys():
+            raise CatalogError(
+                "UNSURE_UNKNOWN", f"A report entry is unsure only of {', '.join(REPORT_UNSURE)}."
+            )
+        doubts = ", ".join(REPORT_UNSURE[name] for name in unsure)
+        note = f"{SEED_NOTE} Nicht sicher belegt: {doubts}." if doubts else SEED_NOTE
+        values = {k: v for k, v in entry.items() if k not in ("measure", "year", "unsure")}
+        await report_measure(
+            conn, ref=entry["measure"], year=entry["year"], actor=actor,
+            values={**values, "status": "published", "change_note": note},
+        )  # fmt: skip
+
+
 async def _place_elsewhere(
     conn: asyncpg.Connection, *, measure_id: uuid.UUID, placements: dict[str, str], current: str
 ) -> None:
@@ -131,9 +150,9 @@ async def load_dataset(conn: asyncpg.Connection, data: dict[str, Any], *, actor:
 
     Its top-level core areas and fields belong to the current edition; its other editions
     bring their own. A measure's `field` is its field in the current edition, `placements`
-    name its fields in others ({"2019": "slug"}).
+    name its fields in others ({"2019": "slug"}). Its `reports` are published for the measures it adds.
     """
-    added = 0
+    new: set[str] = set()
     async with conn.transaction():
         await conn.execute("SELECT pg_advisory_xact_lock($1)", SEED_LOCK)
         await _load_vocabularies(conn, data)
@@ -154,16 +173,18 @@ async def load_dataset(conn: asyncpg.Connection, data: dict[str, Any], *, actor:
                 await measures.set_translations(
                     conn, measure_id=measure_id, translations=_translated(m, *MEASURE_TEXTS)
                 )
-                added += 1
+                new.add(m["slug"])
             else:
                 measure_id = found["measure_id"]
             await _place_elsewhere(
                 conn, measure_id=measure_id, placements=m.get("placements", {}), current=current
             )
+        reports = [r for r in data.get("reports", []) if r["measure"] in new]
+        await _load_reports(conn, reports=reports, actor=actor)
         await measures.refresh_search(conn)
     if not conn.is_in_transaction():  # the planner's statistics, so that searches are fast at once
         await conn.execute("ANALYZE")
-    return added
+    return len(new)
 
 
 async def seed_when_empty(runtime: Runtime) -> None:

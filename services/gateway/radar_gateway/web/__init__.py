@@ -5,7 +5,16 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from radar_gateway.web import citizen, feeds, moderation, pages, participate, staff, structure_pages
+from radar_gateway.web import (
+    citizen,
+    feeds,
+    moderation,
+    pages,
+    participate,
+    report_pages,
+    staff,
+    structure_pages,
+)
 from radar_gateway.web.problems import install_problem_pages
 from radar_gateway.web.render import STATIC
 
@@ -19,5 +28,6 @@ def install_web(app: FastAPI) -> None:
     app.include_router(staff.router)
     app.include_router(moderation.router)
     app.include_router(feeds.router)
+    app.include_router(report_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     install_problem_pages(app)

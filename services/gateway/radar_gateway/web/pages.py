@@ -20,6 +20,7 @@ from radar_gateway.web.editions_view import radar_switch
 from radar_gateway.web.links import Slug
 from radar_gateway.web.radar_view import moved_recently, radar_view
 from radar_gateway.web.render import Page, page_of, render
+from radar_gateway.web.report_views import measure_cycle
 from radar_gateway.web.search_view import searched_measures
 from radar_gateway.web.services import ServiceError, all_measures, call, together, vocabulary
 from radar_gateway.web.views import (
@@ -178,7 +179,7 @@ async def show_measure(
     request = page.request
     viewer = participant_of(page)
     principal = ANONYMOUS if viewer is None else Principal(kind="participant", id=viewer)
-    measure, history, thread, rating, clauses, fields, known = await together(
+    measure, history, thread, rating, clauses, fields, known, cycle = await together(
         call(request, "catalog", f"/measures/{slug}"),
         call(request, "catalog", f"/measures/{slug}/history"),
         _thread(request, slug, principal),
@@ -186,6 +187,7 @@ async def show_measure(
         _netiquette(request),
         call(request, "catalog", "/fields"),
         vocabulary(request),
+        measure_cycle(request, slug, t=page.t, lang=page.lang),
     )
     # names for the slugs and codes a change history holds
     names = {f["slug"]: f["name"] for f in fields["items"]}
@@ -206,6 +208,7 @@ async def show_measure(
         status=status,
         measure=measure,
         history=changes,
+        cycle=cycle,
         thread=thread,
         rating=rating,
         stars=STARS,

@@ -1,0 +1,60 @@
+"""The compiled yearly report in a real browser: axe-core finds nothing on it; a screenshot for the docs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.browser.axe_audit import AXE, check
+from tests.browser.conftest import RunningRadar
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+YEAR = 2024
+
+
+def _publish_reports(radar: RunningRadar) -> list[str]:
+    """Published reports of the year for three measures (the first also of the year before): their titles."""
+    with httpx.Client(base_url=f"{radar.url}/api/v1", timeout=20) as editor:
+        r = editor.post("/auth/login", json={"email": radar.email, "password": radar.password})
+        assert r.status_code == 200, r.text
+        editor.headers["X-CSRF-Token"] = editor.cookies["radar_csrf"]
+        measures = radar.api("/measures", per_page=3)["items"]
+        for index, m in enumerate(measures):
+            for year, progress in ((YEAR - 1, 10), (YEAR, 30 + 20 * index))[0 if index == 0 else 1 :]:
+                report = {
+                    "achievements": f"Im Jahr {year} erreicht: Pilotbetrieb in zwei Referaten.",
+                    "outlook": "Ausweitung auf alle Referate.",
+                    "highlights": "Gute Rückmeldungen – auch aus den Bezirken.",
+                    "kpis": [{"name": "Nutzende", "unit": "Anzahl", "target": 5000, "actual": 3200,
+                              "as_of": f"{year}-12-31"}],
+                    "progress": progress,
+                    "status": "published",
+                    "change_note": f"Bericht {year}.",
+                }  # fmt: skip
+                saved = editor.put(f"/measures/{m['slug']}/reports/{year}", json=report)
+                assert saved.status_code == 200, saved.text
+        return [str(m["title"]) for m in measures]
+
+
+def test_the_report_page_passes_axe_and_is_pictured(browser: Any, radar: RunningRadar) -> None:
+    titles = _publish_reports(radar)
+    context = browser.new_context(
+        base_url=radar.url, bypass_csp=True, locale="de-DE", viewport={"width": 1280, "height": 900}
+    )
+    try:
+        tab = context.new_page()
+        tab.set_default_timeout(15_000)
+        check(tab, AXE, f"/berichte/{YEAR}")
+        assert tab.locator("h1").inner_text() == f"Digitalisierungsbericht {YEAR}"
+        for title in titles:
+            assert tab.locator("article h4", has_text=title).count() == 1, title
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / "report.png"
+        tab.screenshot(path=str(path))
+        assert path.stat().st_size > 0
+    finally:
+        context.close()
