@@ -102,12 +102,13 @@ def service_grants(service: str) -> list[Grant]:
 
 
 def gateway_grants() -> list[Grant]:
-    """The gateway's keys, and the measure streams its cache follows in every process."""
-    from radar_gateway.cache import MEASURE_STREAMS
+    """The gateway's keys, and the streams its caches follow in every process (PAGE_STREAMS holds
+    the measure streams and participation.changed)."""
+    from radar_gateway.cache import PAGE_STREAMS
 
     return [
         Grant(GATEWAY_KEY_COMMANDS, GATEWAY_KEYS),
-        Grant(("xread", "xrevrange"), _sorted(MEASURE_STREAMS)),
+        Grant(("xread", "xrevrange"), _sorted(PAGE_STREAMS)),
     ]
 
 

@@ -254,6 +254,26 @@ class CommentWithdrawn(Event):
     payload: CommentWithdrawnPayload
 
 
+ParticipationCause = Literal["comment_published", "comment_hidden", "comment_withdrawn", "rating", "erasure"]
+
+
+class ParticipationChangedPayload(Payload):
+    measure_id: uuid.UUID | None  # None: any measure may have changed (an erasure)
+    cause: ParticipationCause
+    changed_at: datetime
+
+
+class ParticipationChanged(Event):
+    """What the public sees of a measure's participation changed: its thread, its counts or its rating.
+
+    Carries no text and no participant, only which measure and why; the gateway's rendered pages follow it.
+    """
+
+    TYPE = "participation.changed"
+    type: Literal["participation.changed"] = "participation.changed"
+    payload: ParticipationChangedPayload
+
+
 # --- participants --------------------------------------------------------------------
 
 
@@ -284,6 +304,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         CommentPublished,
         CommentReported,
         CommentWithdrawn,
+        ParticipationChanged,
         ParticipantErasureRequested,
     )
 }

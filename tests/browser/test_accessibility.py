@@ -163,6 +163,10 @@ def test_the_editors_pages_have_no_accessibility_violation(
         for path in ("/redaktion", edit, f"{edit}/archivieren", "/dev/mail", "/redaktion/massnahmen/neu"):
             editor.visit(path)
         editor.send("form.editor-form", where="/redaktion/massnahmen/neu (refused)", fill={}, shows=REFUSED)
+        for path in (f"{edit}/berichte", f"{edit}/berichte?jahr=3000", f"{edit}/berichte/2024"):
+            editor.visit(path)
+        unnamed = {"#rf-kpis > fieldset.kpi-row:last-of-type input[name$='-unit']": "%"}  # a unit, no name
+        editor.send("form.report-form", where=f"{edit}/berichte/2024 (refused)", fill=unnamed, shows=REFUSED)
         editor.visit("/abmelden")
         assert_clean(editor)
     finally:

@@ -16,8 +16,8 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 YEAR = 2024
 
 
-def _publish_reports(radar: RunningRadar) -> list[str]:
-    """Published reports of the year for three measures (the first also of the year before): their titles."""
+def _publish_reports(radar: RunningRadar) -> list[dict[str, Any]]:
+    """Published reports of the year for three measures (the first also of the year before): the measures."""
     with httpx.Client(base_url=f"{radar.url}/api/v1", timeout=20) as editor:
         r = editor.post("/auth/login", json={"email": radar.email, "password": radar.password})
         assert r.status_code == 200, r.text
@@ -37,11 +37,11 @@ def _publish_reports(radar: RunningRadar) -> list[str]:
                 }  # fmt: skip
                 saved = editor.put(f"/measures/{m['slug']}/reports/{year}", json=report)
                 assert saved.status_code == 200, saved.text
-        return [str(m["title"]) for m in measures]
+        return list(measures)
 
 
 def test_the_report_page_passes_axe_and_is_pictured(browser: Any, radar: RunningRadar) -> None:
-    titles = _publish_reports(radar)
+    measures = _publish_reports(radar)
     context = browser.new_context(
         base_url=radar.url, bypass_csp=True, locale="de-DE", viewport={"width": 1280, "height": 900}
     )
@@ -50,11 +50,19 @@ def test_the_report_page_passes_axe_and_is_pictured(browser: Any, radar: Running
         tab.set_default_timeout(15_000)
         check(tab, AXE, f"/berichte/{YEAR}")
         assert tab.locator("h1").inner_text() == f"Digitalisierungsbericht {YEAR}"
-        for title in titles:
-            assert tab.locator("article h4", has_text=title).count() == 1, title
+        for m in measures:
+            assert tab.locator("article h4", has_text=m["title"]).count() == 1, m["title"]
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / "report.png"
         tab.screenshot(path=str(path))
         assert path.stat().st_size > 0
+        # the measure page with two years of reports, its progress chart and table; the list of years
+        for where in (
+            f"/massnahmen/{measures[0]['slug']}",
+            f"/massnahmen/{measures[0]['slug']}?lang=en",
+            "/berichte",
+        ):
+            check(tab, AXE, where)
+        assert tab.locator(f'a[href="/berichte/{YEAR}"]').count() == 1
     finally:
         context.close()

@@ -64,6 +64,7 @@ async def test_a_draft_stays_with_editors_and_each_publication_is_a_new_version(
         assert (draft["status"], draft["achievements"]) == ("draft", "Pilot im IT-Referat.")
         assert (await client.get(f"/reports/{YEAR}", headers=token_headers(READER))).json()["total"] == 0
         assert await rows(dsn) == (1, 0, 0)
+        assert (await client.get("/reports/years", headers=token_headers(READER))).json()["items"] == []
 
         first = await put(client, measure["slug"], FIRST, who=who)
         assert first.status_code == 200, first.text
@@ -92,6 +93,16 @@ async def test_a_draft_stays_with_editors_and_each_publication_is_a_new_version(
             (1, FIRST["change_note"]),
         ]
         assert await rows(dsn) == (1, 2, 2)
+        published = (await client.get("/reports", headers=token_headers(READER))).json()
+        listed_versions = [(p["measure"]["slug"], p["year"], p["version"], p["change_note"])
+                           for p in published["items"]]  # fmt: skip
+        assert listed_versions == [
+            (measure["slug"], YEAR, 2, SECOND["change_note"]),
+            (measure["slug"], YEAR, 1, FIRST["change_note"]),
+        ]  # newest first, every publication, never the drafts
+        assert published["total"] == 2
+        years = (await client.get("/reports/years", headers=token_headers(READER))).json()["items"]
+        assert [(y["year"], y["measures"]) for y in years] == [(YEAR, 1)]  # versions are one measure
 
         year = (await client.get(f"/reports/{YEAR}", headers=token_headers(READER))).json()
         assert year["total"] == 1

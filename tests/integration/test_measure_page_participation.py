@@ -21,6 +21,7 @@ import pytest
 from radar_catalog.config import CatalogSettings
 from radar_catalog.main import create_app as create_catalog
 from radar_gateway.accounts import add_staff
+from radar_gateway.cache import PublicReadCache
 from radar_gateway.config import GatewaySettings
 from radar_gateway.main import create_app as create_gateway
 from radar_moderation.config import ModerationSettings
@@ -258,6 +259,10 @@ async def test_a_reply_is_nested_under_its_comment_once_approved(site: Site) -> 
         f"/massnahmen/{SLUG}/kommentare/{top}/zurueckziehen", data={"csrf_token": token}
     )
     assert withdrawn.status_code == 303
+    own = comment_block(await page_of(first), top)  # its author sees it at once (a page of their own)
+    assert "Dieser Kommentar wurde zurückgezogen." in own and "Gute Idee!" not in own
+    # everyone else as soon as this gateway hears participation.changed (the kept page goes then)
+    await eventually(lambda: _shows_text(site.browser(), "Dieser Kommentar wurde zurückgezogen."))
     block = comment_block(await page_of(site.browser()), top)
     assert "Dieser Kommentar wurde zurückgezogen." in block and "Gute Idee!" not in block
     assert "Finde ich auch." in comment_block(block, reply) and f'id="reply-{top}-body"' not in block
@@ -508,11 +513,26 @@ async def test_without_moderation_the_page_works_shows_codes_and_offers_no_repor
 
     html = await page_of(author)
     assert "Nicht veröffentlicht wegen: RESPECT" in comment_block(html, rejected)
-    assert "/melden" not in await page_of(reader)
+    # the page kept from before still offers reports (participation takes them and moderation reads
+    # them once it is back); once a rating changes the page, it is rendered anew without moderation
+    rater = site.browser()
+    assert (await rate(rater, "4")).status_code == 303
+    await eventually(lambda: _lacks_text(reader, "/melden"))
+    assert len(pages_kept(site)) == 0  # a page rendered without one of its parts is not kept
 
 
 async def _shows_text(browser: httpx.AsyncClient, text: str) -> bool:
     return text in await page_of(browser)
+
+
+async def _lacks_text(browser: httpx.AsyncClient, text: str) -> bool:
+    return text not in await page_of(browser)
+
+
+def pages_kept(site: Site) -> PublicReadCache:
+    """The gateway's rendered-page cache."""
+    pages: PublicReadCache = site.client._transport.app.state.gateway.pages  # type: ignore[attr-defined]
+    return pages
 
 
 # --- rate limits ---------------------------------------------------------------------------------

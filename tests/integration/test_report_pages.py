@@ -108,6 +108,13 @@ async def test_the_report_page_lists_every_field_with_counts_and_who_moved(
         previous = await public.get("/berichte/2023")
         assert previous.status_code == 200 and "Akten – digital geführt" not in previous.text
 
+        years = await public.get("/berichte")
+        assert years.status_code == 200
+        listed = years.text
+        assert listed.index('href="/berichte/2024"') < listed.index('href="/berichte/2023"')
+        assert "3 Maßnahmen" in listed and "1 Maßnahme<" in listed  # 2024 reports on three, 2023 on one
+        assert 'href="/berichte"' in (await public.get("/")).text  # every page leads to the reports
+
 
 async def test_the_pdf_and_the_csv_of_the_year(new_database: Callable[[str], str], redis_url: str) -> None:
     async with start_system(new_database, redis_url, city=CITY) as system:
@@ -144,6 +151,8 @@ async def test_years_without_a_report_are_not_found(
 ) -> None:
     async with start_system(new_database, redis_url, city=SMALL_CITY) as system:
         public = system.client()
+        nothing = await public.get("/berichte")
+        assert nothing.status_code == 200 and "Noch ist kein Jahresbericht veröffentlicht." in nothing.text
         empty = await public.get("/berichte/2022")
         assert empty.status_code == 404
         assert "Für 2022 ist noch kein Jahresbericht einer Maßnahme veröffentlicht." in empty.text

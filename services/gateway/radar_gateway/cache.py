@@ -1,8 +1,9 @@
-"""A per-process cache of public catalog reads, emptied by every measure event.
+"""Per-process caches of public reads, each emptied by the events that change what it holds:
+catalog reads by every measure event, rendered pages also by participation.changed.
 
-Every gateway process must see every invalidation, so each one reads the measure streams
-on its own (XREAD from the newest entry, no consumer group) instead of sharing a group.
-After a lost connection the cache is emptied, since events may have passed unseen.
+Every gateway process must see every invalidation, so each one reads the streams on its own
+(XREAD from the newest entry, no consumer group) instead of sharing a group. After a lost
+connection the caches are emptied, since events may have passed unseen.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from radar_lib.events import (
     MeasurePublished,
     MeasureReported,
     MeasureUpdated,
+    ParticipationChanged,
 )
 
 log = logging.getLogger(__name__)
@@ -40,6 +42,8 @@ MEASURE_STREAMS = [
         CoreAreaUpdated,
     )
 ]
+# what a public page shows beyond the catalog: threads, counts and ratings, as participation announces
+PAGE_STREAMS = [*MEASURE_STREAMS, ParticipationChanged.stream()]
 
 
 @dataclass(frozen=True)
@@ -92,16 +96,23 @@ class PublicReadCache:
 
 
 class CacheInvalidator:
-    """Empties the cache whenever a measure event arrives on any measure stream."""
+    """Empties each cache whenever an event arrives on one of the streams that cache follows."""
 
-    def __init__(self, *, redis: Redis, cache: PublicReadCache) -> None:
+    def __init__(self, *, redis: Redis, follows: dict[str, list[PublicReadCache]]) -> None:
         self._redis = redis
-        self._cache = cache
+        self._follows = follows  # stream -> the caches it empties
+        self._caches = list({id(c): c for caches in follows.values() for c in caches}.values())
+
+    def _clear(self, streams: list[str] | None = None) -> None:
+        """Empty the caches that follow these streams (None: every cache)."""
+        chosen = self._caches if streams is None else [c for s in streams for c in self._follows[s]]
+        for cache in {id(c): c for c in chosen}.values():
+            cache.clear()
 
     async def _newest_ids(self) -> dict[Any, Any]:
         # concrete ids, not "$": an event on one stream while we handle another is not missed
         ids: dict[Any, Any] = {}
-        for stream in MEASURE_STREAMS:
+        for stream in self._follows:
             newest = cast(Any, await self._redis.xrevrange(stream, count=1))
             ids[stream] = newest[0][0] if newest else "0-0"
         return ids
@@ -119,12 +130,13 @@ class CacheInvalidator:
             except RedisTimeoutError:
                 continue  # nothing arrived while we waited; the position still holds
             except Exception as exc:
-                log.warning("cache invalidation lost its stream (%s); emptying the cache", exc)
-                self._cache.clear()
+                log.warning("cache invalidation lost its stream (%s); emptying the caches", exc)
+                self._clear()
                 last_ids = None
                 await asyncio.sleep(1.0)
                 continue
-            for stream, entries in replies or []:
-                last_ids[stream.decode() if isinstance(stream, bytes) else stream] = entries[-1][0]
-            if replies:
-                self._cache.clear()
+            seen = [stream.decode() if isinstance(stream, bytes) else stream for stream, _ in replies or []]
+            for name, (_, entries) in zip(seen, replies or [], strict=True):
+                last_ids[name] = entries[-1][0]
+            if seen:
+                self._clear(seen)

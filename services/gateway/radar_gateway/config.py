@@ -45,6 +45,8 @@ class GatewaySettings(ServiceSettings):
     redis_request_timeout_seconds: float = 1.0  # a request-path Redis call gives up after about twice this
     trusted_proxies: TrustedProxies = ()  # whose X-Forwarded-For counts: addresses or CIDRs (proxies.py)
     legal_texts_file: str = ""  # the city's imprint and privacy facts, a JSON file (web/legal.py)
+    page_cache_entries: int = 2000  # rendered public pages kept per process (web/page_cache.py); 0: none
+    page_cache_seconds: float = 300.0  # a kept page is rendered anew at the latest after this long
 
     SECRET_FIELDS: ClassVar[tuple[str, ...]] = ("internal_token_secret", "session_secret")
 

@@ -26,6 +26,7 @@ class Gateway:
     redis: Redis  # sessions, log-in slow-down and rate limits: short timeouts, see request_redis
     forwarder: Forwarder
     cache: PublicReadCache
+    pages: PublicReadCache  # rendered public pages (web/page_cache.py)
     limiter: RateLimiter = field(init=False)
     password_checks: PasswordChecks = field(init=False)  # argon2 work of this process, bounded
 

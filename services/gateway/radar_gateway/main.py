@@ -12,7 +12,7 @@ from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
 from radar_gateway.api import router
 from radar_gateway.auth_api import router as auth_router
-from radar_gateway.cache import CacheInvalidator, PublicReadCache
+from radar_gateway.cache import MEASURE_STREAMS, PAGE_STREAMS, CacheInvalidator, PublicReadCache
 from radar_gateway.config import GatewaySettings
 from radar_gateway.context import Gateway, request_redis
 from radar_gateway.forward import Forwarder
@@ -53,13 +53,16 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             timeout_seconds=s.forward_timeout_seconds,
         )
         cache = PublicReadCache()
+        pages = PublicReadCache(max_entries=s.page_cache_entries, ttl_seconds=s.page_cache_seconds)
+        follows = {stream: [cache, pages] for stream in MEASURE_STREAMS}
+        follows |= {stream: [pages] for stream in PAGE_STREAMS if stream not in follows}
         async with running(s, migrations=MIGRATIONS) as runtime, request_redis(s) as redis:
-            invalidator = CacheInvalidator(redis=runtime.redis, cache=cache)
+            invalidator = CacheInvalidator(redis=runtime.redis, follows=follows)
             await forwarder.start()
             runtime.supervisor.start("cache-invalidation", invalidator.run)
             app.state.runtime = runtime
             app.state.gateway = Gateway(
-                settings=s, pool=runtime.pool, redis=redis, forwarder=forwarder, cache=cache
+                settings=s, pool=runtime.pool, redis=redis, forwarder=forwarder, cache=cache, pages=pages
             )
             try:
                 yield

@@ -24,8 +24,10 @@ from radar_lib.events import (
     utcnow,
 )
 from radar_lib.outbox import add_event
+from radar_participation.announce import announce_change
 from radar_participation.config import ParticipationSettings
 from radar_participation.domain import (
+    PUBLIC,
     CommentView,
     ParticipationError,
     clean_comment_body,
@@ -125,6 +127,10 @@ async def withdraw_comment(
             comment_id=comment_id, measure_id=comment.measure_id, withdrawn_at=now
         )
         await add_event(conn, CommentWithdrawn.create(producer=settings.service_name, payload=payload))
+        if comment.status == PUBLIC:
+            await announce_change(
+                conn, producer=settings.service_name, measure_id=comment.measure_id, cause="comment_withdrawn"
+            )
 
 
 async def report_comment(

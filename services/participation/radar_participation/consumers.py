@@ -21,6 +21,7 @@ from radar_lib.events import (
 )
 from radar_lib.failures import NotYet
 from radar_lib.settings import ServiceSettings
+from radar_participation.announce import announce_change
 from radar_participation.domain import decision_comes_early, next_status
 from radar_participation.erasure import add_event_carrying, erase_participant
 from radar_participation.store.comments import lock_comment, set_comment_status
@@ -78,6 +79,11 @@ def register(consumer: EventConsumer, settings: ServiceSettings) -> None:
             )
             event = CommentPublished.create(producer=settings.service_name, payload=payload)
             await add_event_carrying(conn, event, participants=[comment.participant_id])
+        if status in ("published", "hidden"):
+            cause = "comment_published" if status == "published" else "comment_hidden"
+            await announce_change(
+                conn, producer=settings.service_name, measure_id=comment.measure_id, cause=cause
+            )
 
     async def publish_comment(conn: asyncpg.Connection, event: CommentApproved) -> None:
         """An approved comment is published and announced as comment.published."""
@@ -96,4 +102,10 @@ def register(consumer: EventConsumer, settings: ServiceSettings) -> None:
     consumer.on(CommentApproved, publish_comment)
     consumer.on(CommentRejected, reject_comment)
     consumer.on(CommentHidden, hide_comment)
-    consumer.on(ParticipantErasureRequested, erase_participant)
+
+    async def erase(conn: asyncpg.Connection, event: ParticipantErasureRequested) -> None:
+        """The participant's texts, names and ratings go; any measure's public view may change."""
+        await erase_participant(conn, event)
+        await announce_change(conn, producer=settings.service_name, measure_id=None, cause="erasure")
+
+    consumer.on(ParticipantErasureRequested, erase)

@@ -12,6 +12,7 @@ from radar_lib.events import (
     CommentSubmitted,
     CommentWithdrawn,
     ParticipantErasureRequested,
+    ParticipationChanged,
 )
 from radar_lib.service import create_service_app
 from radar_participation import consumers
@@ -27,6 +28,7 @@ PUBLISHES = (
     CommentPublished,
     CommentReported,
     CommentWithdrawn,
+    ParticipationChanged,
     ParticipantErasureRequested,
 )
 

@@ -11,7 +11,9 @@ from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
 from radar_catalog import reporting
+from radar_catalog.api.measures import Page, PerPage
 from radar_catalog.api.refs import editor, measure_ref
+from radar_catalog.api.structure import Error
 from radar_catalog.api.views import status_counts
 from radar_catalog.domain.reports import KPIS_MAX, reporting_year
 from radar_catalog.domain.vocabulary import CatalogError
@@ -23,6 +25,10 @@ from radar_lib.token import Principal
 from radar_lib.web import documented, principal
 
 router = APIRouter()
+# the publications of a measure that does not exist are missing like the measure: 404
+MEASURE_REFUSED: dict[int | str, dict[str, Any]] = {
+    404: {"model": Error, "description": "MEASURE_NOT_FOUND: `measure` names no measure."}
+}
 PERCENT = documented(type=["integer", "null"], minimum=0, maximum=100)  # PROGRESS_OUT_OF_RANGE
 Editor = Annotated[Principal, Depends(editor)]
 Year = Annotated[str, Path(description="A reporting year (YYYY): this year or an earlier one.")]
@@ -119,6 +125,30 @@ async def measure_reports(ref: str, request: Request) -> dict[str, Any]:
         drafts = [working_view(r) for r in await store.draft_reports(pool, measure_id=measure_id)]
         items = sorted(drafts + items, key=lambda e: (-e["year"], e["status"] == "published"))
     return {"measure": _measure_brief(measure), "items": items, "total": len(items)}
+
+
+@router.get("/reports", responses=MEASURE_REFUSED)
+async def report_publications(
+    request: Request, page: Page = 1, per_page: PerPage = 20, measure: str | None = None
+) -> dict[str, Any]:
+    """Every publication of a yearly report (of one measure, when named), newest first, each with its
+    measure: the feeds' report entries."""
+    measure_id = None if measure is None else (await _measure(request, measure))["measure_id"]
+    rows, total = await store.recent_publications(
+        runtime_of(request).pool, limit=per_page, offset=(page - 1) * per_page, measure_id=measure_id
+    )
+    items = [{"measure": _measure_brief(r), **_entry(r, status="published"),
+              "published_at": r["published_at"].isoformat()} for r in rows]  # fmt: skip
+    return {"items": items, "total": total, "page": page, "per_page": per_page}
+
+
+@router.get("/reports/years")
+async def years_reported(request: Request) -> dict[str, Any]:
+    """The years of the Digitalisierungsbericht that have published entries, newest first."""
+    rows = await store.report_years(runtime_of(request).pool)
+    items = [{"year": r["year"], "measures": r["measures"],
+              "last_published": r["last_published"].isoformat()} for r in rows]  # fmt: skip
+    return {"items": items, "total": len(items)}
 
 
 @router.get("/reports/{year}")

@@ -147,3 +147,32 @@ async def year_entries(conn: Conn, *, year: int, edition: str) -> list[asyncpg.R
             edition,
         )
     )
+
+
+async def recent_publications(
+    conn: Conn, *, limit: int, offset: int, measure_id: uuid.UUID | None = None
+) -> tuple[list[asyncpg.Record], int]:
+    """One page of the publications of yearly reports (of all measures, or of one), newest first, and
+    how many there are."""
+    rows = await conn.fetch(
+        "SELECT v.*, m.slug, m.title, count(*) OVER () AS total FROM measure_report_versions v"
+        " JOIN measures m USING (measure_id) WHERE $3::uuid IS NULL OR v.measure_id = $3"
+        " ORDER BY v.published_at DESC, v.measure_id, v.year DESC, v.version DESC LIMIT $1 OFFSET $2",
+        limit,
+        offset,
+        measure_id,
+    )
+    if rows or offset == 0:
+        return list(rows), int(rows[0]["total"]) if rows else 0
+    counted = "SELECT count(*) FROM measure_report_versions WHERE $1::uuid IS NULL OR measure_id = $1"
+    return [], int(await conn.fetchval(counted, measure_id))
+
+
+async def report_years(conn: Conn) -> list[asyncpg.Record]:
+    """The years with published reports, newest first, and how many measures each year reports on."""
+    return list(
+        await conn.fetch(
+            "SELECT year, count(DISTINCT measure_id) AS measures, max(published_at) AS last_published"
+            " FROM measure_report_versions GROUP BY year ORDER BY year DESC"
+        )
+    )

@@ -11,6 +11,7 @@ from radar_gateway.web import (
     moderation,
     pages,
     participate,
+    report_form,
     report_pages,
     staff,
     structure_pages,
@@ -26,6 +27,7 @@ def install_web(app: FastAPI) -> None:
     app.include_router(participate.router)
     app.include_router(citizen.router)
     app.include_router(staff.router)
+    app.include_router(report_form.router)
     app.include_router(moderation.router)
     app.include_router(feeds.router)
     app.include_router(report_pages.router)

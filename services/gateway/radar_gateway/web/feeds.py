@@ -1,16 +1,17 @@
-"""Atom 1.0 feeds of measure changes: all of them, and one per measure.
+"""Atom 1.0 feeds of measure changes and yearly report publications: all of them, and one per measure.
 
 Built with ElementTree, which escapes every text. Ids are `urn:uuid:` names derived from the
 measure's id and the version (UUID 5), so that a change keeps its id forever, whatever the host.
 Each language is a feed of its own with its own self link. Every feed carries an ETag of its
 bytes and the time of its newest entry as Last-Modified, and answers 304 to a client that has it.
+A feed is built once per change: kept beside the rendered pages (page_cache.py) and emptied with them.
 """
 
 from __future__ import annotations
 
 import uuid
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
@@ -22,7 +23,7 @@ from fastapi.responses import Response
 from radar_gateway.context import gateway_of
 from radar_gateway.web.i18n import Translate, pick_language, translator
 from radar_gateway.web.links import Slug
-from radar_gateway.web.services import call
+from radar_gateway.web.services import call, together
 from radar_gateway.web.validators import etag_matches, etag_of
 from radar_gateway.web.views import history_lines
 
@@ -50,28 +51,57 @@ def _sub(parent: ET.Element, name: str, text: str | None = None, **attrs: str) -
     return element
 
 
-def _entry(
-    feed: ET.Element,
-    change: Mapping[str, Any],
-    measure: Mapping[str, Any],
-    *,
-    base: str,
-    t: Translate,
-    lang: str,
-) -> None:
-    entry = _sub(feed, "entry")
-    kind = t(f"history.{change['kind']}")
-    _sub(entry, "title", f"{measure['title']}: {kind} ({t('measure.version', n=change['version'])})")
-    _sub(entry, "id", urn(f"measure:{measure['id']}:v{change['version']}"))
-    _sub(entry, "updated", change["changed_at"])
-    href = f"{base}/massnahmen/{measure['slug']}{_in(lang)}"
-    _sub(entry, "link", rel="alternate", type="text/html", href=href)
+@dataclass(frozen=True)
+class FeedEntry:
+    """One entry of a feed: a new version of a measure, or a publication of one of its yearly reports."""
+
+    entry_id: str
+    title: str
+    updated: str
+    link: str
+    summary: str
+
+
+def change_entry(
+    change: Mapping[str, Any], measure: Mapping[str, Any], *, base: str, t: Translate, lang: str
+) -> FeedEntry:
+    """The entry of a version of a measure: its note and what changed."""
     lines = [change["change_note"]]
     lines += [f"{name}: {old} → {new}" for name, old, new in history_lines(change, t=t, names={})]
-    _sub(entry, "summary", "\n".join(lines), type="text")
+    kind, version = t(f"history.{change['kind']}"), t("measure.version", n=change["version"])
+    return FeedEntry(
+        entry_id=urn(f"measure:{measure['id']}:v{change['version']}"),
+        title=f"{measure['title']}: {kind} ({version})",
+        updated=change["changed_at"],
+        link=f"{base}/massnahmen/{measure['slug']}{_in(lang)}",
+        summary="\n".join(lines),
+    )
 
 
-Item = tuple[Mapping[str, Any], Mapping[str, Any]]  # a change and its measure
+def report_entry(published: Mapping[str, Any], *, base: str, t: Translate, lang: str) -> FeedEntry:
+    """The entry of a publication of a measure's yearly report: its note, progress and achievements."""
+    measure, year, version = published["measure"], published["year"], published["version"]
+    lines = [published["change_note"]]
+    if published["progress"] is not None:
+        lines.append(f"{t('annual.progress')}: {published['progress']} %")
+    lines.append(published["achievements"])
+    return FeedEntry(
+        entry_id=urn(f"report:{measure['id']}:{year}:v{version}"),
+        title=f"{measure['title']}: {t('annual.title', year=year)} ({t('measure.version', n=version)})",
+        updated=published["published_at"],
+        link=f"{base}/massnahmen/{measure['slug']}{_in(lang)}#bericht-{year}",
+        summary="\n".join(lines),
+    )
+
+
+def newest_first(*lists: Sequence[FeedEntry]) -> list[FeedEntry]:
+    """The entries of several lists, newest first, as many as a feed holds."""
+    merged = sorted(
+        (e for entries in lists for e in entries),
+        key=lambda e: datetime.fromisoformat(e.updated),
+        reverse=True,
+    )
+    return merged[:FEED_SIZE]
 
 
 @dataclass(frozen=True)
@@ -102,20 +132,25 @@ def measure_head(measure: Mapping[str, Any], *, base: str, lang: str, t: Transla
     )
 
 
-def atom_feed(head: FeedHead, items: Sequence[Item], *, base: str, t: Translate, lang: str) -> bytes:
-    """An Atom document of (change, measure) pairs, newest first."""
+def atom_feed(head: FeedHead, items: Sequence[FeedEntry], *, t: Translate, lang: str) -> bytes:
+    """An Atom document of entries, in the order given (newest first)."""
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed", {XML_LANG: lang})
     _sub(feed, "title", head.title)
     _sub(feed, "id", head.feed_id)
-    newest = max((c["changed_at"] for c, _ in items), default=None)
+    newest = max((e.updated for e in items), default=None, key=datetime.fromisoformat)
     _sub(feed, "updated", newest or datetime.now(UTC).isoformat())
     _sub(feed, "link", rel="self", type="application/atom+xml", href=head.self_url)
     _sub(feed, "link", rel="alternate", type="text/html", href=head.alternate)
     _sub(_sub(feed, "author"), "name", t("site.name"))
     _sub(feed, "generator", "Digitalisierungsradar")
-    for change, measure in items:
-        _entry(feed, change, measure, base=base, t=t, lang=lang)
+    for item in items:
+        entry = _sub(feed, "entry")
+        _sub(entry, "title", item.title)
+        _sub(entry, "id", item.entry_id)
+        _sub(entry, "updated", item.updated)
+        _sub(entry, "link", rel="alternate", type="text/html", href=item.link)
+        _sub(entry, "summary", item.summary, type="text")
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(
         feed, encoding="utf-8", xml_declaration=False
     )
@@ -126,16 +161,39 @@ def _language(request: Request) -> tuple[str, Translate]:
     return lang, translator(lang)
 
 
-def _answer(request: Request, document: bytes, items: Sequence[Item]) -> Response:
-    """The feed, or 304 when If-None-Match names its ETag or (without one) If-Modified-Since is not older."""
+def _validators(document: bytes, items: Sequence[FeedEntry]) -> dict[str, str]:
+    """The feed's ETag, and the time of its newest entry as Last-Modified."""
     headers = {"etag": etag_of(document), "cache-control": "public, no-cache"}
-    newest = max((datetime.fromisoformat(c["changed_at"]) for c, _ in items), default=None)
+    newest = max((datetime.fromisoformat(e.updated) for e in items), default=None)
     if newest is not None:
         headers["last-modified"] = format_datetime(newest.astimezone(UTC), usegmt=True)
+    return headers
+
+
+async def _kept_feed(
+    request: Request, build: Callable[[], Awaitable[tuple[bytes, list[FeedEntry]]]]
+) -> Response:
+    """The feed as built once per change (kept beside the rendered pages and emptied with them)."""
+    gw = gateway_of(request)
+    key = f"feed|{request.url.path}?{sorted(request.query_params.multi_items())}"
+    entry = gw.pages.get(key) if gw.settings.page_cache_entries > 0 else None
+    if entry is None:
+        generation = gw.pages.generation
+        document, items = await build()
+        headers = _validators(document, items)
+        entry = gw.pages.put(key, status=200, body=document, headers=headers, generation=generation)
+    return _answer(request, entry.body, entry.headers)
+
+
+def _answer(request: Request, document: bytes, headers: dict[str, str]) -> Response:
+    """The feed, or 304 when If-None-Match names its ETag or (without one) If-Modified-Since is not older."""
     if "if-none-match" in request.headers:
         unchanged = etag_matches(request, headers["etag"])
     else:
-        unchanged = newest is not None and _not_older(request.headers.get("if-modified-since"), newest)
+        modified = headers.get("last-modified")
+        unchanged = modified is not None and _not_older(
+            request.headers.get("if-modified-since"), parsedate_to_datetime(modified)
+        )
     if unchanged:
         return Response(status_code=304, headers=headers)
     return Response(document, media_type="application/atom+xml; charset=utf-8", headers=headers)
@@ -152,22 +210,43 @@ def _not_older(since: str | None, newest: datetime) -> bool:
 
 @router.get("/feeds/changes.atom")
 async def changes_feed(request: Request) -> Response:
-    """The newest changes to all measures."""
+    """The newest changes to all measures and the newest publications of their yearly reports."""
+    return await _kept_feed(request, lambda: _changes_feed(request))
+
+
+async def _changes_feed(request: Request) -> tuple[bytes, list[FeedEntry]]:
     lang, t = _language(request)
     base = gateway_of(request).settings.public_url.rstrip("/")
-    answer = await call(request, "catalog", "/changes", query={"per_page": FEED_SIZE}, lang=lang)
-    items = [(c, c["measure"]) for c in answer["items"]]
+    query = {"per_page": FEED_SIZE}
+    changes, reports = await together(
+        call(request, "catalog", "/changes", query=query, lang=lang),
+        call(request, "catalog", "/reports", query=query, lang=lang),
+    )
+    items = newest_first(
+        [change_entry(c, c["measure"], base=base, t=t, lang=lang) for c in changes["items"]],
+        [report_entry(r, base=base, t=t, lang=lang) for r in reports["items"]],
+    )
     head = changes_head(base=base, lang=lang, t=t)
-    return _answer(request, atom_feed(head, items, base=base, t=t, lang=lang), items)
+    return atom_feed(head, items, t=t, lang=lang), items
 
 
 @router.get("/feeds/measures/{slug}.atom")
 async def measure_feed(slug: Slug, request: Request) -> Response:
-    """Every version of one measure."""
+    """Every version of one measure and every publication of its yearly reports."""
+    return await _kept_feed(request, lambda: _measure_feed(slug, request))
+
+
+async def _measure_feed(slug: str, request: Request) -> tuple[bytes, list[FeedEntry]]:
     lang, t = _language(request)
     base = gateway_of(request).settings.public_url.rstrip("/")
-    measure = await call(request, "catalog", f"/measures/{slug}", lang=lang)
-    history = await call(request, "catalog", f"/measures/{slug}/history", lang=lang)
-    items = [(c, measure) for c in history["items"][:FEED_SIZE]]
+    measure, history, reports = await together(
+        call(request, "catalog", f"/measures/{slug}", lang=lang),
+        call(request, "catalog", f"/measures/{slug}/history", lang=lang),
+        call(request, "catalog", "/reports", query={"per_page": FEED_SIZE, "measure": slug}, lang=lang),
+    )
+    items = newest_first(
+        [change_entry(c, measure, base=base, t=t, lang=lang) for c in history["items"][:FEED_SIZE]],
+        [report_entry(r, base=base, t=t, lang=lang) for r in reports["items"]],
+    )
     head = measure_head(measure, base=base, lang=lang, t=t)
-    return _answer(request, atom_feed(head, items, base=base, t=t, lang=lang), items)
+    return atom_feed(head, items, t=t, lang=lang), items

@@ -18,6 +18,7 @@ from radar_gateway.context import gateway_of
 from radar_gateway.identity import PARTICIPANT_COOKIE, read_participant
 from radar_gateway.web.editions_view import radar_switch
 from radar_gateway.web.links import Slug
+from radar_gateway.web.page_cache import served
 from radar_gateway.web.radar_view import moved_recently, radar_view
 from radar_gateway.web.render import Page, page_of, render
 from radar_gateway.web.report_views import measure_cycle
@@ -41,6 +42,10 @@ PageDep = Annotated[Page, Depends(page_of)]
 @router.get("/")
 async def radar_page(page: PageDep) -> Response:
     """The radar with its legend, the filter form and the same measures as a list."""
+    return await served(page, lambda: _radar_page(page))
+
+
+async def _radar_page(page: Page) -> Response:
     request = page.request
     filters = read_filters(request.query_params)
     fields, areas, everything, known = await together(
@@ -200,6 +205,7 @@ async def show_measure(
     names |= {p["slug"]: p["name"] for p in known.principles}
     names |= {d["code"]: f"{d['name']} ({d['code']})" for d in known.departments}
     changes = [(c, history_lines(c, t=page.t, names=names)) for c in history["items"]]
+    page.degraded |= thread is None or rating is None or clauses is None
     if refusal is not None and refusal.place not in _places(measure, thread, clauses):
         refusal = replace(refusal, place="thread")
     response = render(
@@ -231,4 +237,5 @@ async def show_measure(
 @router.get("/massnahmen/{slug}")
 async def measure_page(slug: Slug, page: PageDep) -> Response:
     """A measure: its facts, progress, change history, and the sections for rating, comments, subscribing."""
-    return await show_measure(page, slug)
+    personal = participant_of(page) is not None  # the participant's own comments and rating are on it
+    return await served(page, lambda: show_measure(page, slug), personal=personal, keep_in_history=True)

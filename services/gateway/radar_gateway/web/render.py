@@ -100,6 +100,9 @@ class Page:
     session: Session | None
     session_unknown: bool = False  # a session cookie came while Redis was away: shown what anyone sees
     cookies: dict[str, tuple[str, int | None]] = field(default_factory=dict)  # to set: value, max-age
+    token_hole: str | None = None  # rendering for the page cache: forms carry this in place of a token
+    rendered: tuple[int, bytes] | None = None  # what render() made for the page cache: status, body
+    degraded: bool = False  # a part could not be had (a service away): the page is shown, never kept
 
     @property
     def form_key(self) -> bytes:
@@ -121,6 +124,8 @@ class Page:
         """The token a form of this page carries: the session's for staff, else a signed per-browser one."""
         if self.session is not None:
             return self.session.csrf
+        if self.token_hole is not None:
+            return self.token_hole  # each browser's own token is filled in where the page is served
         nonce = self.request.cookies.get(FORM_COOKIE) or self.cookies.get(FORM_COOKIE, ("", None))[0]
         if not nonce or len(nonce) > 64:
             nonce = secrets.token_urlsafe(18)
@@ -246,6 +251,8 @@ def render(page: Page, template: str, *, status: int = 200, **context: Any) -> R
             page=page, t=page.t, lang=page.lang, notice=page.t(notice_key) if notice_key else None, **context
         )
     )
+    if page.token_hole is not None:
+        page.rendered = (status, html.encode())
     response: Response
     if page.session is not None or page.cookies:
         response = HTMLResponse(html, status_code=status, headers={"cache-control": "no-store"})

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from radar_gateway.web.editions_view import in_ring_order
+from radar_gateway.web.page_cache import served
 from radar_gateway.web.problems import PageProblem
 from radar_gateway.web.render import Page, page_of, render
 from radar_gateway.web.report_pdf import report_pdf
@@ -108,6 +109,17 @@ def csv_rows(report: dict[str, Any], before: dict[str, int]) -> list[list[str]]:
     return rows
 
 
+@router.get("/berichte")
+async def report_years_page(page: PageDep) -> Response:
+    """The years of the Digitalisierungsbericht, newest first, each with how many measures it reports on."""
+    return await served(page, lambda: _report_years_page(page))
+
+
+async def _report_years_page(page: Page) -> Response:
+    years = await call(page.request, "catalog", "/reports/years")
+    return render(page, "report_years.html", years=years["items"])
+
+
 @router.get("/berichte/{year}.pdf")
 async def report_pdf_file(year: str, page: PageDep) -> Response:
     """The year's report as a PDF with an outline, a table of contents and a Unicode font."""
@@ -141,6 +153,10 @@ async def report_csv(year: str, page: PageDep) -> Response:
 @router.get("/berichte/{year}")
 async def report_page(year: str, page: PageDep) -> Response:
     """The year's Digitalisierungsbericht: counts per status, who moved most, every measure's entry."""
+    return await served(page, lambda: _report_page(year, page))
+
+
+async def _report_page(year: str, page: Page) -> Response:
     number, report, before = await _report(page, year)
     if report is None:
         return render(page, "report_year.html", status=404, year=number, report=None, moved=[])

@@ -16,6 +16,7 @@ from radar_gateway.web.editions_view import (
     switch,
 )
 from radar_gateway.web.links import Slug
+from radar_gateway.web.page_cache import served
 from radar_gateway.web.problems import PageProblem
 from radar_gateway.web.radar_view import moved_recently, radar_view
 from radar_gateway.web.render import Page, page_of, render
@@ -54,6 +55,10 @@ async def _editions_with(
 @router.get("/felder/{slug}")
 async def field_page(slug: Slug, page: PageDep, edition: EditionQuery = None) -> Response:
     """A field of action in an edition: introduction, quote, media, goals, counts per status, its measures."""
+    return await served(page, lambda: _field_page(slug, page, edition))
+
+
+async def _field_page(slug: str, page: Page, edition: str | None) -> Response:
     request = page.request
     chosen = edition_param(edition)
     found, every = await together(
@@ -100,6 +105,10 @@ async def field_page(slug: Slug, page: PageDep, edition: EditionQuery = None) ->
 async def core_area_page(slug: Slug, page: PageDep, edition: EditionQuery = None) -> Response:
     """A core area in an edition: introduction, the CDO's statement and media links where known,
     its fields with goals and measures, counts per status."""
+    return await served(page, lambda: _core_area_page(slug, page, edition))
+
+
+async def _core_area_page(slug: str, page: Page, edition: str | None) -> Response:
     request = page.request
     chosen = edition_param(edition)
     found, every = await together(
@@ -129,6 +138,10 @@ async def core_area_page(slug: Slug, page: PageDep, edition: EditionQuery = None
 @router.get("/fassungen/{slug}")
 async def edition_page(slug: Slug, page: PageDep) -> Response:
     """An edition of the strategy: its introduction, its core areas and fields, and the other editions."""
+    return await served(page, lambda: _edition_page(slug, page))
+
+
+async def _edition_page(slug: str, page: Page) -> Response:
     request = page.request
     every = await editions(request)
     shown = next((e for e in every if e["slug"] == slug), None)

@@ -19,11 +19,14 @@ def etag_matches(request: Request, etag: str) -> bool:
     return etag in sent or "*" in sent
 
 
-def conditional(request: Request, body: bytes, *, status: int, media_type: str) -> Response:
-    """A 200 with the ETag of its body, or 304 when the client holds it already; other statuses as is."""
+def conditional(
+    request: Request, body: bytes, *, status: int, media_type: str, etag: str | None = None
+) -> Response:
+    """A 200 with the ETag of its body (or the one given), or 304 when the client holds it already;
+    other statuses as is."""
     if status != 200:
         return Response(body, status_code=status, media_type=media_type)
-    etag = etag_of(body)
+    etag = etag or etag_of(body)
     if etag_matches(request, etag):
         return Response(status_code=304, headers={"etag": etag})
     return Response(body, status_code=200, media_type=media_type, headers={"etag": etag})

@@ -166,6 +166,7 @@ async def participation_counts(page: Page, slugs: Sequence[str]) -> dict[str, st
     try:
         answers = await together(*(call(page.request, "participation", "/counts", query=q) for q in queries))
     except ServiceError:
+        page.degraded = True
         return {}
     wanted = set(slugs)
     return {

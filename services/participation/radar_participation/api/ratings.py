@@ -11,6 +11,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from radar_lib.events import utcnow
 from radar_lib.service import runtime_of
+from radar_participation.announce import announce_change
 from radar_participation.api.callers import participant_of, viewer_of
 from radar_participation.domain import (
     ParticipationError,
@@ -57,6 +58,10 @@ async def _summary(pool: asyncpg.Pool, *, measure_id: uuid.UUID, viewer: uuid.UU
     }
 
 
+def _producer(request: Request) -> str:
+    return str(runtime_of(request).settings.service_name)
+
+
 async def _known_measure(pool: asyncpg.Pool, ref: str) -> uuid.UUID:
     measure = await find_measure(pool, ref)
     if measure is None:
@@ -83,6 +88,9 @@ async def rate(measure_ref: str, new: NewRating, request: Request) -> dict[str, 
         await store.put_rating(
             conn, measure_id=measure.measure_id, participant_id=rater, stars=stars, rated_at=utcnow()
         )
+        await announce_change(
+            conn, producer=_producer(request), measure_id=measure.measure_id, cause="rating"
+        )
     return await _summary(pool, measure_id=measure.measure_id, viewer=rater)
 
 
@@ -92,7 +100,9 @@ async def remove_rating(measure_ref: str, request: Request) -> dict[str, Any]:
     rater = participant_of(request)
     pool = runtime_of(request).pool
     measure_id = await _known_measure(pool, measure_ref)
-    await store.remove_rating(pool, measure_id=measure_id, participant_id=rater)
+    async with pool.acquire() as conn, conn.transaction():
+        if await store.remove_rating(conn, measure_id=measure_id, participant_id=rater):
+            await announce_change(conn, producer=_producer(request), measure_id=measure_id, cause="rating")
     return await _summary(pool, measure_id=measure_id, viewer=rater)
 
 
