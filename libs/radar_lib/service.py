@@ -26,7 +26,7 @@ from radar_lib.metrics import install_metrics
 from radar_lib.outbox import OutboxRelay
 from radar_lib.settings import ServiceSettings
 from radar_lib.supervisor import Supervisor
-from radar_lib.telemetry import setup_tracing, shutdown_tracing
+from radar_lib.telemetry import WITHOUT_NATIVE_TELEMETRY, instrument, setup_tracing, shutdown_tracing
 from radar_lib.trimmer import delete_published_rows, trim_streams
 from radar_lib.web import InternalTokenGate, install_error_handlers
 
@@ -202,7 +202,7 @@ def create_service_app(
             app.state.runtime = runtime
             yield
 
-    app = FastAPI(title=title, lifespan=lifespan)
+    app = FastAPI(title=title, lifespan=lifespan, telemetry=WITHOUT_NATIVE_TELEMETRY)
     install_error_handlers(app)
     app.include_router(health_router())
     install_metrics(app, service_name=settings.service_name, collect=lambda: figures_of(app.state.runtime))
@@ -212,9 +212,7 @@ def create_service_app(
     app.add_middleware(
         InternalTokenGate, secret=settings.internal_token_secret, service=settings.service_name
     )
-    from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
-
-    FastAPIInstrumentor.instrument_app(app, tracer_provider=setup_tracing(settings.service_name))
+    instrument(app, settings.service_name)
     return app
 
 

@@ -6,20 +6,29 @@ provider sees it, whatever the instrumentation (FastAPI, asyncpg, FastStream) re
 A query string can hold a search a person typed; an address and a user agent tie a comment
 to a person. asyncpg records statements with their $n placeholders, never their values
 (parameters are not captured; were they, they would be dropped here too).
+
+Spans are recorded only while an exporter is added (WhileExported), and the HTTP servers are
+instrumented only then (`instrument`): without an exporter, recording a span's attributes,
+scrubbing and ending it took 38 % of the gateway's time per cached read for nothing. Spans
+that are started anyway (the relay's, the consumers') get ids, so their context still travels.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
+from fastapi import FastAPI
+from fastapi.telemetry import TelemetryConfig
 from opentelemetry import context, propagate, trace
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import ReadableSpan, SynchronousMultiSpanProcessor, TracerProvider
+from opentelemetry.sdk.trace import ReadableSpan, SpanProcessor, SynchronousMultiSpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
-from opentelemetry.trace import SpanKind
-from opentelemetry.util.types import AttributeValue
+from opentelemetry.sdk.trace.sampling import ALWAYS_ON, Decision, Sampler, SamplingResult
+from opentelemetry.trace import Link, SpanKind
+from opentelemetry.trace.span import TraceState
+from opentelemetry.util.types import Attributes, AttributeValue
 
 # Dropped from every span: user agents, queries, captured headers, statement parameters.
 PRIVATE_ATTRIBUTES = frozenset(
@@ -41,8 +50,42 @@ URL_ATTRIBUTES = frozenset({"http.url", "url.full", "http.target"})  # kept with
 class ScrubbingSpanProcessor(SynchronousMultiSpanProcessor):
     """Hands the processors added to it (the exporters) only spans without personal attributes."""
 
+    exporting = False  # a processor was added: spans go somewhere
+
+    def add_span_processor(self, span_processor: SpanProcessor) -> None:
+        super().add_span_processor(span_processor)
+        self.exporting = True
+
     def on_end(self, span: ReadableSpan) -> None:
         super().on_end(_scrubbed(span))
+
+
+class WhileExported(Sampler):
+    """Records every span while the scrubbing processor hands spans to an exporter; else none."""
+
+    def __init__(self, processor: ScrubbingSpanProcessor) -> None:
+        self._processor = processor
+
+    def should_sample(
+        self,
+        parent_context: context.Context | None,
+        trace_id: int,
+        name: str,
+        kind: SpanKind | None = None,
+        attributes: Attributes = None,
+        links: Sequence[Link] | None = None,
+        trace_state: TraceState | None = None,
+    ) -> SamplingResult:
+        if not self._processor.exporting:
+            return SamplingResult(Decision.DROP, trace_state=trace_state)
+        return ALWAYS_ON.should_sample(parent_context, trace_id, name, kind, attributes, links, trace_state)
+
+    @property
+    def exporting(self) -> bool:
+        return self._processor.exporting
+
+    def get_description(self) -> str:
+        return "WhileExported"
 
 
 def _scrubbed(span: ReadableSpan) -> ReadableSpan:
@@ -93,9 +136,11 @@ def setup_tracing(service_name: str) -> TracerProvider:
     global _provider
     if _provider is not None:
         return _provider
+    scrubbing = ScrubbingSpanProcessor()
     provider = TracerProvider(
         resource=Resource.create({"service.name": service_name}),
-        active_span_processor=ScrubbingSpanProcessor(),
+        active_span_processor=scrubbing,
+        sampler=WhileExported(scrubbing),
     )
     if os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT") or os.environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"):
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
@@ -107,6 +152,21 @@ def setup_tracing(service_name: str) -> TracerProvider:
     AsyncPGInstrumentor().instrument(tracer_provider=provider)
     _provider = provider
     return provider
+
+
+# FastAPI's own OpenTelemetry middleware stays off: `instrument` traces requests (with the
+# scrubbing above) where spans are exported, and nothing else should cost a request's time
+WITHOUT_NATIVE_TELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
+
+
+def instrument(app: FastAPI, service_name: str) -> None:
+    """Trace the app's requests, if anything exports spans (an OTLP endpoint, or an added exporter)."""
+    provider = setup_tracing(service_name)
+    if isinstance(provider.sampler, WhileExported) and not provider.sampler.exporting:
+        return
+    from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+
+    FastAPIInstrumentor.instrument_app(app, tracer_provider=provider)
 
 
 def shutdown_tracing() -> None:

@@ -37,7 +37,7 @@ def routes(exporter: InMemorySpanExporter) -> set[str]:
 
 
 async def test_no_span_carries_the_callers_address_user_agent_or_search(
-    web: Web, exported: InMemorySpanExporter
+    exported: InMemorySpanExporter, web: Web
 ) -> None:
     transport = web.client._transport
     assert isinstance(transport, httpx.ASGITransport)

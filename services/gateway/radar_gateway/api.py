@@ -6,6 +6,7 @@ import hmac
 import re
 import uuid
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -53,6 +54,12 @@ ROUTES = [
         False,
     ),
 ]
+
+
+@lru_cache(maxsize=4096)
+def route_of(path: str) -> Route | None:
+    """The route of a decoded path, remembered: the same few paths come again and again."""
+    return next((r for r in ROUTES if r.pattern.match(path)), None)
 
 
 def methods_of_own_routes(request: Request) -> set[str]:
@@ -106,7 +113,7 @@ async def forward(request: Request) -> Response:
     """
     gw = gateway_of(request)
     path = routed_path(request.scope, prefix=router.prefix)
-    route = next((r for r in ROUTES if r.pattern.match(path.decoded)), None)
+    route = route_of(path.decoded)
     if route is None:
         allowed = methods_of_own_routes(request)
         if allowed:

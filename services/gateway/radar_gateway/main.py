@@ -8,7 +8,6 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.routing import APIRoute
-from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
 from radar_gateway.api import router
 from radar_gateway.auth_api import router as auth_router
@@ -28,7 +27,7 @@ from radar_gateway.web.problems import error_page
 from radar_lib.last_resort import LastResort
 from radar_lib.metrics import install_metrics
 from radar_lib.service import health_router, running
-from radar_lib.telemetry import setup_tracing
+from radar_lib.telemetry import WITHOUT_NATIVE_TELEMETRY, instrument
 from radar_lib.web import install_error_handlers
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -70,6 +69,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
                 await forwarder.stop()
 
     app = FastAPI(
+        telemetry=WITHOUT_NATIVE_TELEMETRY,
         title="Digitalisierungsradar",
         version="1",
         lifespan=lifespan,
@@ -99,7 +99,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.add_middleware(CrossSiteRefusal, public_url=s.public_url, loopback_aliases=s.is_development)
     app.add_middleware(SecurityHeaders, hsts=not s.is_development)
     trust_proxies(app, s.trusted_proxies)  # outermost: everything inside sees the real client
-    FastAPIInstrumentor.instrument_app(app, tracer_provider=setup_tracing(s.service_name))
+    instrument(app, s.service_name)  # only while spans are exported (telemetry.py)
     return app
 
 

@@ -18,7 +18,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from radar_gateway.api import ERASURE, ROUTES, UNSAFE_METHODS, Route
+from radar_gateway.api import ERASURE, ROUTES, UNSAFE_METHODS, Route, route_of
 from radar_gateway.context import gateway_of
 from radar_gateway.sessions import CSRF_HEADER, SESSION_COOKIE
 from radar_lib.token import ANONYMOUS
@@ -159,7 +159,7 @@ def merge_documents(own: dict[str, Any], services: dict[str, dict[str, Any]]) ->
             }
     for service, spec in services.items():
         for path, operations in spec.get("paths", {}).items():
-            route = next((r for r in ROUTES if r.pattern.match(path)), None)
+            route = route_of(path)
             if route is not None and route.service == service:
                 paths[PREFIX + path] = {
                     m: describe_operation(op, route=route, path=path, method=m)
