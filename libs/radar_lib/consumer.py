@@ -81,6 +81,7 @@ class EventConsumer:
         not_yet_limit_seconds: float = 86_400.0,
         consumer_idle_remove_ms: int = 3_600_000,
         batch_size: int = 50,
+        concurrency: int = 4,
     ) -> None:
         self._redis = redis
         self._pool = pool
@@ -91,6 +92,7 @@ class EventConsumer:
         self.not_yet_limit_seconds = not_yet_limit_seconds
         self.consumer_idle_remove_ms = consumer_idle_remove_ms
         self.batch_size = batch_size
+        self.concurrency = max(1, concurrency)  # entries of one read applied at once (own transactions)
         self.routes: dict[str, Route] = {}
         self._later: dict[str, dict[bytes, tuple[float, Backoff]]] = {}
 
@@ -145,8 +147,7 @@ class EventConsumer:
                     ),
                 )
                 for _, entries in replies or []:
-                    for entry_id, fields in entries:
-                        await self.deliver(stream, entry_id, fields)
+                    await self.deliver_all(stream, entries)
                 backoff.reset()
             except ResponseError as exc:
                 if "NOGROUP" not in str(exc):
@@ -234,6 +235,28 @@ class EventConsumer:
             await self.deliver(stream, entry_id, found[0][1])
 
     # --- one entry ------------------------------------------------------------------------
+
+    async def deliver_all(self, stream: str, entries: list[tuple[bytes, dict[bytes, bytes] | None]]) -> None:
+        """Apply the entries of one read, up to `concurrency` at once, each in its own transaction.
+
+        Handlers already take events in any order (a measure's version, "not yet" for a decision
+        that overtook its comment), so entries of one stream may overlap like those of two streams.
+        Every started delivery runs to its end; then the first failure, if any, is raised.
+        """
+        if self.concurrency == 1 or len(entries) == 1:
+            for entry_id, fields in entries:
+                await self.deliver(stream, entry_id, fields)
+            return
+        gate = asyncio.Semaphore(self.concurrency)
+
+        async def one(entry_id: bytes, fields: dict[bytes, bytes] | None) -> Outcome:
+            async with gate:
+                return await self.deliver(stream, entry_id, fields)
+
+        results = await asyncio.gather(*(one(e, f) for e, f in entries), return_exceptions=True)
+        failed = [r for r in results if isinstance(r, BaseException)]
+        if failed:
+            raise failed[0]
 
     async def deliver(self, stream: str, entry_id: bytes, fields: dict[bytes, bytes] | None) -> Outcome:
         """Apply one entry at most once; acknowledge it after its effect committed. The outcome."""

@@ -86,6 +86,7 @@ async def running(
         claim_idle_ms=settings.claim_idle_ms,
         not_yet_limit_seconds=settings.not_yet_limit_seconds,
         consumer_idle_remove_ms=settings.consumer_idle_remove_ms,
+        concurrency=settings.consumer_concurrency,
     )
     if register_consumers is not None:
         register_consumers(consumer, settings)

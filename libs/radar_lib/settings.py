@@ -55,6 +55,7 @@ class ServiceSettings(BaseSettings):
     outbox_keep_seconds: float = 86_400.0  # published outbox rows are deleted after this
     outbox_poll_seconds: float = 1.0
     db_pool_max: int = 10
+    consumer_concurrency: int = 4  # entries of one stream applied at once (each its own transaction)
 
     SECRET_FIELDS: ClassVar[tuple[str, ...]] = ("internal_token_secret",)
 

@@ -22,7 +22,7 @@ from redis.asyncio import Redis
 from radar_lib.events import CommentSubmitted, CommentSubmittedPayload, utcnow
 from tests.conftest import REPO_ROOT
 from tests.events_factory import submitted
-from tests.integration.counting import GROUP, counting_service, deliveries
+from tests.integration.counting import GROUP, SCHEMA, counting_service, deliveries
 from tests.integration.helpers import eventually, publish_raw
 
 pytestmark = pytest.mark.integration
@@ -277,3 +277,29 @@ async def test_an_entry_trimmed_while_pending_is_counted(
 
         await eventually(counted)
     await redis.aclose()
+
+
+async def _counted(dsn: str, comment_id: object) -> bool:
+    return await deliveries(dsn, comment_id) == 1
+
+
+async def test_a_slow_entry_does_not_hold_up_the_others_of_its_read(
+    new_database: Callable[[str], str], redis_url: str
+) -> None:
+    dsn = new_database("counter")
+    slow, quick = submitted(), submitted()
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.execute(SCHEMA)  # what the service's migration makes, so that the hold is there first
+    finally:
+        await conn.close()
+    await sql(dsn, "INSERT INTO holds VALUES ($1)", slow.payload.comment_id)
+    await publish_raw(redis_url, slow)
+    await publish_raw(redis_url, quick)  # both wait for the consumer's first read
+    async with counting_service(dsn, redis_url, claim_idle_ms=NEVER_MS):
+        await eventually(lambda: _counted(dsn, quick.payload.comment_id))
+        assert await deliveries(dsn, slow.payload.comment_id) == 0  # still inside its transaction
+
+        await sql(dsn, "DELETE FROM holds WHERE comment_id = $1", slow.payload.comment_id)
+        await eventually(lambda: _counted(dsn, slow.payload.comment_id))
+    assert await deliveries(dsn, quick.payload.comment_id) == 1
