@@ -7,10 +7,10 @@ A query string can hold a search a person typed; an address and a user agent tie
 to a person. asyncpg records statements with their $n placeholders, never their values
 (parameters are not captured; were they, they would be dropped here too).
 
-Spans are recorded only while an exporter is added (WhileExported), and the HTTP servers are
-instrumented only then (`instrument`): without an exporter, recording a span's attributes,
-scrubbing and ending it took 38 % of the gateway's time per cached read for nothing. Spans
-that are started anyway (the relay's, the consumers') get ids, so their context still travels.
+Spans are recorded only while an exporter is added (WhileExported), and the HTTP servers and
+asyncpg are instrumented only then (`instrument`): without an exporter, recording a span's
+attributes, scrubbing and ending it took 38 % of the gateway's time per cached read for nothing.
+Spans that are started anyway (the relay's, the consumers') get ids, so their context travels.
 """
 
 from __future__ import annotations
@@ -147,9 +147,6 @@ def setup_tracing(service_name: str) -> TracerProvider:
 
         provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
     trace.set_tracer_provider(provider)
-    from opentelemetry.instrumentation.asyncpg import AsyncPGInstrumentor
-
-    AsyncPGInstrumentor().instrument(tracer_provider=provider)
     _provider = provider
     return provider
 
@@ -160,13 +157,17 @@ WITHOUT_NATIVE_TELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False,
 
 
 def instrument(app: FastAPI, service_name: str) -> None:
-    """Trace the app's requests, if anything exports spans (an OTLP endpoint, or an added exporter)."""
+    """Trace the app's requests and its database calls, if anything exports spans (an OTLP
+    endpoint, or an added exporter); asyncpg is instrumented once per process."""
     provider = setup_tracing(service_name)
     if isinstance(provider.sampler, WhileExported) and not provider.sampler.exporting:
         return
+    from opentelemetry.instrumentation.asyncpg import AsyncPGInstrumentor
     from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
     FastAPIInstrumentor.instrument_app(app, tracer_provider=provider)
+    if not AsyncPGInstrumentor().is_instrumented_by_opentelemetry:
+        AsyncPGInstrumentor().instrument(tracer_provider=provider)
 
 
 def shutdown_tracing() -> None:
