@@ -23,10 +23,12 @@ async def carried_by(
     conn: asyncpg.Connection, *, event_id: uuid.UUID, stream: str, participants: Iterable[uuid.UUID]
 ) -> None:
     """Remember that this event carries these participants' data (its entry id follows by trigger)."""
-    await conn.executemany(
-        "INSERT INTO carried_events (event_id, participant_id, stream) VALUES ($1, $2, $3)"
-        " ON CONFLICT DO NOTHING",
-        [(event_id, participant, stream) for participant in set(participants)],
+    await conn.execute(
+        "INSERT INTO carried_events (event_id, participant_id, stream)"
+        " SELECT $1, p, $3 FROM unnest($2::uuid[]) AS p ON CONFLICT DO NOTHING",
+        event_id,
+        list(set(participants)),
+        stream,
     )
 
 
