@@ -11,7 +11,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+from benchmarks._fanout import fanout_comparison, fanout_lines
+from benchmarks._memory import memory_lines
 from benchmarks._notes import notes
+from benchmarks._scaling import scaling_lines
 from benchmarks._stats import ratio
 
 HERE = Path(__file__).parent
@@ -144,6 +147,7 @@ def comparison(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
         a, b = before["writes"]["accept"], after["writes"]["accept"]
         rows.append(("comments accepted/s", a["per_second"], b["per_second"]))
         rows.append(("comment accept p99 ms", a["p99_ms"], b["p99_ms"]))
+    rows += fanout_comparison(before, after)
     lines = ["| figure | before | after | after / before |", "|---|---|---|---|"]
     lines += [f"| {name} | {fmt(old)} | {fmt(new)} | {ratio(new, old)} |" for name, old, new in rows]
     return lines
@@ -178,6 +182,12 @@ def section(label: str, run: dict[str, Any]) -> list[str]:
         ]
         lines += [f"Busy during the accept run (cores): {busy(writes['accept']['cpu_cores'])}.", ""]
         lines += ["### Raw limits, same servers, same run", "", *raw_table(writes), ""]
+    if run.get("fanout"):
+        lines += fanout_lines(run["fanout"])
+    if run.get("scaling"):
+        lines += scaling_lines(run["scaling"])
+    if run.get("memory"):
+        lines += memory_lines(run["memory"])
     found = notes(run)
     if found:
         lines += ["### Notes", "", *(f"- {note}" for note in found), ""]

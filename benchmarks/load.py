@@ -7,7 +7,12 @@ directory, the gateway's rate limits raised so that the limiter never refuses), 
 - reads (_reads): wrk at 64 connections against four public paths, each next to a bare FastAPI
   endpoint returning the same bytes, served the same way;
 - writes (_writes): comments accepted per second through the gateway, the pipeline's latency
-  at half and at the full accepted rate, and the raw INSERT and XADD rates of the same servers.
+  at half and at the full accepted rate, and the raw INSERT and XADD rates of the same servers;
+- fanout (_fanout): one measure change mailed to 10,000 and 100,000 subscribers (`--subscribers`)
+  into the local sink, next to the sink's raw rate with a plain aiosmtplib loop;
+- scaling (_scaling) and memory (_memory), each on fresh systems of its own: the reads and the
+  write load with two processes of each consumer service and with two gateway processes
+  (RADAR_PROCESSES) next to one of each; each process's resident memory idle and after the load.
 The tables are printed and written to benchmarks/results.md, every figure to results.json
 under the label (a plain run records "after": the code as it is). `--code REVISION` runs the
 system as committed at REVISION (exported with git archive and put first on the services'
@@ -35,7 +40,10 @@ from typing import Any
 
 from benchmarks import _report
 from benchmarks._cpu import system_pids
+from benchmarks._fanout import run_fanout
+from benchmarks._memory import run_memory
 from benchmarks._reads import read_paths, run_reads
+from benchmarks._scaling import run_scaling
 from benchmarks._writes import run_writes
 from benchmarks._wrk import CONNECTIONS, THREADS, wrk_version
 from benchmarks.drills.__main__ import open_measures
@@ -66,11 +74,14 @@ class LoadSettings(Settings):
     """The drill's launcher settings minus its short claim bounds, plus the raised limits."""
 
     python_path: str = ""  # --code: the exported revision, put before the working tree
+    processes: str = ""  # RADAR_PROCESSES, for the scaling section's systems
 
     def env(self, admin_password: str) -> dict[str, str]:
         env = {"RADAR_HOST": "127.0.0.1", "RADAR_ADMIN_PASSWORD": admin_password, **RAISED_LIMITS}
         if self.python_path:
             env["PYTHONPATH"] = self.python_path
+        if self.processes:
+            env["RADAR_PROCESSES"] = self.processes
         return env
 
 
@@ -101,7 +112,10 @@ def versions(system: System) -> dict[str, str]:
     return found
 
 
-def measure(system: System, password: str, *, only: str | None, seconds: float) -> dict[str, Any]:
+def measure(
+    system: System, password: str, *, only: str | None, seconds: float, subscribers: list[int],
+    settings: LoadSettings,
+) -> dict[str, Any]:  # fmt: skip
     """The sections asked for; a section that fails leaves a note and the others still run."""
     pids = system_pids(system.run_info())
     slugs = asyncio.run(open_measures(system.url))
@@ -134,7 +148,44 @@ def measure(system: System, password: str, *, only: str | None, seconds: float) 
         except Exception as exc:
             traceback.print_exc()
             run["notes"].append(f"writes failed: {type(exc).__name__}: {exc}")
+    if only in (None, "fanout"):
+        try:
+            run["fanout"] = {"date": _now(), **measure_fanout(system, password, slugs[0], subscribers)}
+        except Exception as exc:
+            traceback.print_exc()
+            run["notes"].append(f"fanout failed: {type(exc).__name__}: {exc}")
+    for name, section in (("scaling", run_scaling), ("memory", run_memory)):  # each on systems of its own
+        if only in (None, name):
+            try:
+                run[name] = {
+                    "date": _now(),
+                    **section(settings, password, seconds=seconds, notes=run["notes"]),
+                }
+            except Exception as exc:
+                traceback.print_exc()
+                run["notes"].append(f"{name} failed: {type(exc).__name__}: {exc}")
     return run
+
+
+def measure_fanout(system: System, password: str, slug: str, subscribers: list[int]) -> dict[str, Any]:
+    """Section 3 (_fanout): the sink is measured too, so its process joins the CPU figures."""
+    info = system.run_info()
+    postgres = EmbeddedPostgres(system.data_dir)
+    if not postgres.attach():
+        raise RuntimeError("no PostgreSQL server runs on the data directory")
+    sink = info["processes"]["smtp-sink"]
+    run = {
+        "mail_dir": system.data_dir / "mail",
+        "sink_port": info["smtp"]["port"],
+        "notifications_pid": info["processes"]["notifications"]["pid"],
+    }
+    pids = {**system_pids(info), "smtp-sink": (int(sink["pid"]), False)}
+    return asyncio.run(
+        run_fanout(
+            url=system.url, password=password, slug=slug, postgres=postgres, run=run, pids=pids,
+            counts=subscribers, timeout=1200.0,
+        )
+    )  # fmt: skip
 
 
 def _now() -> str:
@@ -145,7 +196,10 @@ def main() -> None:
     """Start the system, measure, stop it, record the figures under the label and print the tables."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10.0, help="length of each measured run")
-    parser.add_argument("--only", choices=("reads", "writes"))
+    parser.add_argument("--only", choices=("reads", "writes", "fanout", "scaling", "memory"))
+    parser.add_argument(
+        "--subscribers", default="10000,100000", help="fan-out sizes, comma-separated (each run tops up)"
+    )
     parser.add_argument("--label", choices=("before", "after"), default="after")
     parser.add_argument("--code", metavar="REVISION", help="run the system as of this git revision")
     args = parser.parse_args()
@@ -154,12 +208,16 @@ def main() -> None:
     python_path = export_code(args.code, code_dir) if args.code else ""
     password = secrets.token_urlsafe(18)
     began = time.monotonic()
-    system = System(data_dir, LoadSettings(python_path=python_path), password)
+    settings = LoadSettings(python_path=python_path)
+    system = System(data_dir, settings, password)
     try:
         system.wait_until_ready()
         print(f"load: ready after {time.monotonic() - began:.0f} s at {system.url}", flush=True)
         load_before = os.getloadavg()
-        run = measure(system, password, only=args.only, seconds=args.seconds)
+        subscribers = [int(n) for n in args.subscribers.split(",")]
+        run = measure(
+            system, password, only=args.only, seconds=args.seconds, subscribers=subscribers, settings=settings
+        )
         run.update(
             label=args.label,
             date=_now(),
@@ -170,6 +228,8 @@ def main() -> None:
             git=git_state(args.code),
             minutes=round((time.monotonic() - began) / 60, 1),
         )
+        if run.get("fanout"):  # a later --only run of another section rewrites the label's header
+            run["fanout"]["git"] = run["git"]
     finally:
         left = system.stop()
         shutil.rmtree(code_dir, ignore_errors=True)

@@ -3,15 +3,19 @@
 It starts PostgreSQL (embedded, or external when RADAR_DATABASE_ADMIN_URL is set: see
 databases.py), Valkey (embedded with an append-only file, or the Redis at RADAR_REDIS_URL),
 the SMTP sink, the four back-end services and the gateway, each service a uvicorn process
-in its own session logging to <data dir>/logs/<name>.log. A child that dies is restarted
-with a growing delay, and so are the embedded Valkey and PostgreSQL, on the same port or
-socket directory with the same data (servers.py). On a signal, or when start-up fails,
-everything it started is stopped in order: the services, the SMTP sink, Valkey, PostgreSQL,
-each as it runs now. Signals cannot hang it: the handler only stores a flag (signals.py).
+in its own session logging to <data dir>/logs/<name>.log; RADAR_PROCESSES
+(`participation=2,gateway=2`) runs more processes of a service, which share its port and are
+each started, watched and stopped like any other child (processes.py, serve.py). A child
+that dies is restarted with a growing delay, and so are the embedded Valkey and PostgreSQL,
+on the same port or socket directory with the same data (servers.py). On a signal, or when
+start-up fails, everything it started is stopped in order: the services, the SMTP sink,
+Valkey, PostgreSQL, each as it runs now. Signals cannot hang it: the handler only stores a
+flag (signals.py).
 
 Every child gets the launcher's environment without other services' database URLs and the
 launcher's own secrets, plus what it needs: RADAR_ENV=development, RADAR_REDIS_URL, its own
-RADAR_<SERVICE>_DATABASE_URL, RADAR_INTERNAL_TOKEN_SECRET, RADAR_CONSUMER_NAME, OTEL_SERVICE_NAME.
+RADAR_<SERVICE>_DATABASE_URL, RADAR_INTERNAL_TOKEN_SECRET, RADAR_CONSUMER_NAME (one per
+process), OTEL_SERVICE_NAME.
 The embedded Valkey lets in only the users of its ACL file (radar_cli.acl, passwords in
 secrets.json): each service's RADAR_REDIS_URL names its own user; the run file holds the
 administrator's URL, for the `radar` commands. An external Redis's URL is given to all.
@@ -29,7 +33,15 @@ from radar_cli import runfile
 from radar_cli.child import Child, http_url, stop_all
 from radar_cli.databases import Databases
 from radar_cli.embedded import SERVICES, stored_secret
-from radar_cli.processes import base_env, describe, free_port, port_is_free, service_child, smtp_sink_child
+from radar_cli.processes import (
+    base_env,
+    describe,
+    free_port,
+    port_is_free,
+    process_counts,
+    service_children,
+    smtp_sink_child,
+)
 from radar_cli.servers import PostgresServer, StartFailed, Supervised, ValkeyServer
 from radar_cli.signals import StopSignals
 from radar_cli.staff import StaffError, ensure_admin_login
@@ -67,7 +79,9 @@ class Launcher:
         self.servers: list[Supervised] = []  # the embedded ones, in the order they started
         self.redis_url = ""  # the administrator's (or the external Redis's)
         self.service_redis_urls: dict[str, str] = {}  # each service's own user, on the embedded Valkey
-        self.children: dict[str, Child] = {}
+        self.children: dict[str, Child] = {}  # by process name: `participation`, `participation-2`
+        self.counts: dict[str, int] = {}  # processes per service
+        self.service_urls: dict[str, str] = {}  # where each service's processes share a port
 
     @property
     def public_url(self) -> str:
@@ -112,6 +126,10 @@ class Launcher:
 
     def start(self) -> None:
         """Bring up every server and service, and wait until all of them are ready."""
+        try:
+            self.counts = process_counts(self.env.get("RADAR_PROCESSES", ""), SERVICES)
+        except ValueError as exc:
+            raise StartupError(str(exc)) from None
         say(f"data in {self.data_dir}")
         left = runfile.stop_leftovers(self.data_dir)
         if left:
@@ -145,7 +163,7 @@ class Launcher:
             own_env = {**env, **smtp} if service == "notifications" else env
             if service == "catalog":
                 own_env = {**env, "RADAR_PUBLIC_URL": self.public_url}  # links in the open-data description
-            self._spawn(self._service(service, free_port(), own_env, urls[service]))
+            self._start_service(service, free_port(), own_env, urls[service])
         self._checkpoint()
         try:
             login = ensure_admin_login(urls["gateway"], self.env, redis_url=self.redis_url)
@@ -158,10 +176,10 @@ class Launcher:
             "RADAR_HOST": self.host,
             "RADAR_PORT": str(self.port),
             "RADAR_PUBLIC_URL": self.public_url,
-            **{f"RADAR_{s.upper()}_URL": self.children[s].url for s in BACKENDS},
+            **{f"RADAR_{s.upper()}_URL": self.service_urls[s] for s in BACKENDS},
             "RADAR_MAIL_DIR": str(self.data_dir / "mail"),  # the development page /dev/mail shows it
         }
-        self._spawn(self._service("gateway", self.port, gateway_env, urls["gateway"]))
+        self._start_service("gateway", self.port, gateway_env, urls["gateway"])
         self._wait_until_ready()
         self._record("ready")
         say(f"the radar is at {self.public_url}")
@@ -192,12 +210,21 @@ class Launcher:
         self.service_redis_urls = {s: embedded.url_for(s, passwords[s]) for s in acl.SERVICES}
         return embedded.url_for(acl.ADMIN, passwords[acl.ADMIN])
 
-    def _service(self, service: str, port: int, env: dict[str, str], database_url: str) -> Child:
+    def _start_service(self, service: str, port: int, env: dict[str, str], database_url: str) -> None:
+        """Start the service's processes on `port`."""
         host = self.host if service == "gateway" else "127.0.0.1"  # only the gateway is public
         env = {**env, "RADAR_REDIS_URL": self.service_redis_urls.get(service, self.redis_url)}
-        return service_child(
-            service, data_dir=self.data_dir, host=host, port=port, env=env, database_url=database_url
-        )
+        self.service_urls[service] = http_url(host, port)
+        for child in service_children(
+            service,
+            count=self.counts[service],
+            data_dir=self.data_dir,
+            host=host,
+            port=port,
+            env=env,
+            database_url=database_url,
+        ):
+            self._spawn(child)
 
     def _secret(self, name: str) -> str:
         return stored_secret(self.data_dir / "secrets.json", name)

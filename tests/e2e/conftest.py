@@ -8,6 +8,7 @@ order.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -18,14 +19,15 @@ from tests.radar_process import Launcher
 class SharedSystem:
     """The systems a module's tests ran on; the last one is the one in use."""
 
-    def __init__(self, tmp_path_factory: pytest.TempPathFactory) -> None:
+    def __init__(self, tmp_path_factory: pytest.TempPathFactory, **env: str) -> None:
         self._tmp_path_factory = tmp_path_factory
+        self._env = env  # set in each launcher's environment
         self.started: list[Launcher] = []
 
     def running(self) -> Launcher:
         """The module's system, started now if there is none yet or a test has stopped it."""
         if not self.started or self.started[-1].process.poll() is not None:
-            launcher = Launcher(self._tmp_path_factory.mktemp("radar-data"), free_port())
+            launcher = Launcher(self._tmp_path_factory.mktemp("radar-data"), free_port(), **self._env)
             self.started.append(launcher)
             launcher.wait_until_ready()
         return self.started[-1]
@@ -33,7 +35,13 @@ class SharedSystem:
 
 @pytest.fixture(scope="module")
 def shared_system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SharedSystem]:
-    shared = SharedSystem(tmp_path_factory)
+    with shared_systems(SharedSystem(tmp_path_factory)) as shared:
+        yield shared
+
+
+@contextmanager
+def shared_systems(shared: SharedSystem) -> Iterator[SharedSystem]:
+    """The module's systems, each force-stopped at the end."""
     try:
         yield shared
     finally:

@@ -40,7 +40,11 @@ class NotificationsSettings(ServiceSettings):
     bounce_limit: int = 3  # failed deliveries in a row after which a subscriber is paused
     digest_time: str = Field(default="07:00", pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")  # HH:MM
     digest_timezone: str = "Europe/Berlin"  # the digest goes out at digest_time there
-    sender_workers: int = 2  # deliveries sent at once by this process
+    # senders in this process: each claims up to sender_batch due deliveries in one transaction
+    # (one database connection while they go out) and sends them over its smtp_connections
+    sender_workers: int = Field(default=2, ge=1)
+    sender_batch: int = Field(default=100, ge=1)
+    smtp_connections: int = Field(default=4, ge=1)
     sender_poll_seconds: float = 1.0
     sweep_interval_seconds: float = 60.0  # expiry of unconfirmed subscriptions, delivery retention
     delivery_keep_days: float = 30.0  # sent and failed deliveries are deleted after this

@@ -18,6 +18,7 @@ from radar_notifications.domain.deliveries import Delivery
 
 DELIVERY_ID = "md5($1::uuid::text || ':' || s.subscription_id::text)::uuid"
 SPECIFIC_FIRST = "CASE s.scope_type WHEN 'measure' THEN 0 WHEN 'field' THEN 1 ELSE 2 END"
+ANALYZE_AFTER = 1000  # deliveries written by one event from which the table's statistics are renewed
 
 
 async def add_confirmation(
@@ -60,7 +61,7 @@ async def notify_followers(
     specific subscription; with `comments_only`, only through subscriptions that asked for new
     comments. Digest subscriptions' deliveries wait for the digest.
     """
-    rows = await conn.fetch(
+    status = await conn.execute(
         "INSERT INTO deliveries (delivery_id, event_id, subscriber_id, subscription_id, kind, payload,"
         " language, state, occurred_at)"
         f" SELECT {DELIVERY_ID}, $1::uuid, s.subscriber_id, s.subscription_id, $2, $3::jsonb, s.language,"
@@ -71,7 +72,7 @@ async def notify_followers(
         "   AND ((s.scope_type = 'measure' AND s.scope_key = $5::text)"
         "    OR (s.scope_type = 'field' AND s.scope_key = ANY($6::text[])) OR s.scope_type = 'all')"
         f"  ORDER BY s.subscriber_id, {SPECIFIC_FIRST}) s"
-        " ON CONFLICT (event_id, subscriber_id) DO NOTHING RETURNING delivery_id",
+        " ON CONFLICT (event_id, subscriber_id) DO NOTHING",
         event_id,
         kind,
         json.dumps(payload),
@@ -80,7 +81,12 @@ async def notify_followers(
         fields,
         comments_only,
     )
-    return len(rows)
+    added = int(status.rsplit(" ", 1)[1])  # "INSERT 0 <rows>": 100,000 ids need not travel back
+    if added >= ANALYZE_AFTER:
+        # the planner's figures still say "a few pending": the senders' claims would join every one
+        # of them before taking the first batch, until autovacuum came by (here it sees our rows)
+        await conn.execute("ANALYZE deliveries")
+    return added
 
 
 async def notify_watchers(
@@ -127,28 +133,31 @@ def _delivery(row: asyncpg.Record) -> Delivery:
     )
 
 
-async def claim_due(conn: asyncpg.Connection) -> Delivery | None:
-    """The delivery due longest, locked for this transaction; others skip it."""
-    row = await conn.fetchrow(
+async def claim_due(conn: asyncpg.Connection, *, limit: int) -> list[Delivery]:
+    """Up to `limit` deliveries, due longest first, locked for this transaction; others skip them."""
+    rows = await conn.fetch(
         "SELECT d.*, r.channel, r.email, r.webhook_url, r.webhook_secret"
         " FROM deliveries d JOIN subscribers r ON r.subscriber_id = d.subscriber_id"
         " WHERE d.state = 'pending' AND d.next_attempt_at <= now() AND r.paused_at IS NULL"
-        " ORDER BY d.next_attempt_at LIMIT 1 FOR UPDATE OF d SKIP LOCKED"
+        " ORDER BY d.next_attempt_at LIMIT $1 FOR UPDATE OF d SKIP LOCKED",
+        limit,
     )
-    return _delivery(row) if row else None
+    return [_delivery(row) for row in rows]
 
 
-async def mark_sent(conn: asyncpg.Connection, delivery: Delivery) -> float:
-    """Sent: the subscriber's bounces start again from zero. Returns the seconds from event to delivery."""
-    lag = await conn.fetchval(
+async def mark_sent(conn: asyncpg.Connection, sent: list[Delivery]) -> dict[uuid.UUID, float]:
+    """Sent: their subscribers' bounces start again from zero. The seconds from event to delivery of each."""
+    rows = await conn.fetch(
         "UPDATE deliveries SET state = 'sent', sent_at = now(), attempts = attempts + 1, last_error = NULL"
-        " WHERE delivery_id = $1 RETURNING extract(epoch FROM now() - occurred_at)::float8",
-        delivery.delivery_id,
+        " WHERE delivery_id = ANY($1::uuid[])"
+        " RETURNING delivery_id, extract(epoch FROM now() - occurred_at)::float8 AS lag",
+        [d.delivery_id for d in sent],
     )
     await conn.execute(
-        "UPDATE subscribers SET bounces = 0 WHERE subscriber_id = $1 AND bounces <> 0", delivery.subscriber_id
+        "UPDATE subscribers SET bounces = 0 WHERE subscriber_id = ANY($1::uuid[]) AND bounces <> 0",
+        list({d.subscriber_id for d in sent}),
     )
-    return float(lag or 0.0)
+    return {r["delivery_id"]: float(r["lag"] or 0.0) for r in rows}
 
 
 async def mark_retry(conn: asyncpg.Connection, delivery: Delivery, *, error: str, delay: float) -> None:
