@@ -149,8 +149,17 @@ def comparison(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
         rows.append(("comment accept p99 ms", a["p99_ms"], b["p99_ms"]))
     rows += fanout_comparison(before, after)
     lines = ["| figure | before | after | after / before |", "|---|---|---|---|"]
-    lines += [f"| {name} | {fmt(old)} | {fmt(new)} | {ratio(new, old)} |" for name, old, new in rows]
+    lines += [
+        f"| {name} | {shown(name, old)} | {shown(name, new)} | {ratio(new, old)} |" for name, old, new in rows
+    ]
     return lines
+
+
+def shown(name: str, value: float | None) -> str:
+    """A comparison's figure; a ratio to the bare endpoint with three decimals (0.007 is not 0)."""
+    if value is not None and name.endswith("ratio to bare"):
+        return f"{value:.3f}"
+    return fmt(value)
 
 
 def section(label: str, run: dict[str, Any]) -> list[str]:

@@ -143,6 +143,11 @@ def test_results_show_both_labels_and_their_comparison() -> None:
     assert text.index("## before\n") < text.index("## after\n")
 
 
+def test_a_small_ratio_to_the_bare_endpoint_keeps_three_decimals() -> None:
+    text = _report.markdown({"runs": {"before": _reads_run(7.0), "after": _reads_run(600.0)}})
+    assert "| / ratio to bare | 0.007 | 0.600 |" in text  # not rounded to 0
+
+
 def test_results_with_one_label_show_no_comparison() -> None:
     text = _report.markdown({"runs": {"after": _reads_run(600.0)}})
     assert "before → after" not in text
