@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from radar_cli.embedded import free_port
 from tests.browser.axe_audit import AXE, Audit, assert_clean
 from tests.browser.conftest import RunningRadar, StaffLogin, log_in, log_in_as
 from tests.browser.test_moderation_screens import queued_item, report
 from tests.browser.test_subscribing import mail_to
 from tests.integration.notifications_service import body_of
+from tests.radar_process import Launcher
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
 LANGS = ["de", "en"]
@@ -192,6 +195,38 @@ def test_the_subscription_pages_have_no_accessibility_violation(
         for path in ("/subscriptions/confirm?", "/subscriptions/manage?", "/subscriptions/unsubscribe?"):
             visitor.visit(next(w for w in words if path in w).removeprefix(radar.url))
         visitor.send("main form", where="/subscriptions/unsubscribe (done)", fill={}, shows=DONE)
+        assert_clean(visitor)
+    finally:
+        visitor.close()
+
+
+@pytest.fixture(scope="module")
+def crowded_radar(chromium_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningRadar]:
+    """The system told to draw at most 10 blips and list 10 measures a page: Munich's are too many."""
+    launcher = Launcher(
+        tmp_path_factory.mktemp("radar-crowded"),
+        free_port(),
+        RADAR_BLIPS_AT_MOST="10",
+        RADAR_LIST_PAGE_SIZE="10",
+    )
+    try:
+        launcher.wait_until_ready()
+        yield RunningRadar(url=launcher.url, email="", password="", data_dir=launcher.data_dir)
+    finally:
+        launcher.force_stop()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_radar_of_many_measures_and_its_list_pages_have_no_accessibility_violation(
+    browser: Any, crowded_radar: RunningRadar, axe_script: Path, lang: str
+) -> None:
+    visitor = Audit(browser, crowded_radar, axe=axe_script, lang=lang)
+    try:
+        visitor.choose_language()
+        for path in ("/", "/?seite=2", "/?status=in_umsetzung", "/?q=digital&seite=2"):
+            visitor.visit(path)
+        assert visitor.tab.locator("nav.list-pager a[rel=prev]").count() == 1
+        assert visitor.tab.locator("svg .blip").count() > 0
         assert_clean(visitor)
     finally:
         visitor.close()

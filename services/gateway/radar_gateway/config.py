@@ -47,6 +47,8 @@ class GatewaySettings(ServiceSettings):
     legal_texts_file: str = ""  # the city's imprint and privacy facts, a JSON file (web/legal.py)
     page_cache_entries: int = 2000  # rendered public pages kept per process (web/page_cache.py); 0: none
     page_cache_seconds: float = 300.0  # a kept page is rendered anew at the latest after this long
+    blips_at_most: int = Field(default=150, ge=1)  # more measures: a blip per field and ring (web/pages.py)
+    list_page_size: int = Field(default=100, ge=1, le=100)  # measures per page of the radar's list
 
     SECRET_FIELDS: ClassVar[tuple[str, ...]] = ("internal_token_secret", "session_secret")
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 import asyncpg
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
 from radar_catalog.api.decisions import decision_view
@@ -94,10 +95,21 @@ async def _list_edition(
     return await chosen_edition(conn, None, table="fields", slug=elsewhere, lang=lang)
 
 
-@router.get("/measures", response_model=MeasureList, response_model_exclude_unset=True)
-async def list_measures(
-    request: Request,
-    lang: Lang,
+@dataclass(frozen=True)
+class MeasureQuery:
+    """The filters of a measure list as they were asked for."""
+
+    field: tuple[str, ...]
+    status: tuple[str, ...]
+    lead: tuple[str, ...]
+    principle: tuple[str, ...]
+    year: int | None
+    q: str | None
+    edition: str | None
+    archived: bool
+
+
+def measure_query(
     field: Filter = None,
     status: Filter = None,
     lead: Filter = None,
@@ -106,8 +118,60 @@ async def list_measures(
     q: Annotated[str | None, Query(max_length=200)] = None,
     edition: EditionParam = None,
     archived: bool = False,
-    page: Page = 1,
-    per_page: PerPage = 20,
+) -> MeasureQuery:
+    """The filters of GET /measures and GET /radar."""
+    return MeasureQuery(
+        field=tuple(field or ()),
+        status=tuple(status or ()),
+        lead=tuple(lead or ()),
+        principle=tuple(principle or ()),
+        year=year,
+        q=clean_text(q, name="query", max_length=200, multiline=False) or None,
+        edition=edition,
+        archived=archived,
+    )
+
+
+QueryDep = Annotated[MeasureQuery, Depends(measure_query)]
+
+
+@dataclass(frozen=True)
+class Narrowed:
+    """A measure query checked: the edition it is in, the words searched for, the filter."""
+
+    edition: dict[str, Any]
+    searched: tuple[search.Searched, ...] | None  # None: no query
+    where: MeasureFilter
+
+
+async def narrowed(conn: asyncpg.Connection, asked: MeasureQuery, *, lang: str) -> Narrowed:
+    """The filter of a query; a field, status, lead or principle that does not exist is refused (422)."""
+    chosen = await _list_edition(conn, asked.edition, asked.field, lang=lang)
+    searched = await search.searched_words(conn, words=search_words(asked.q)) if asked.q else None
+    where = MeasureFilter(
+        edition=chosen["slug"],
+        fields=asked.field,
+        statuses=asked.status,
+        leads=asked.lead,
+        principles=asked.principle,
+        year=asked.year,
+        words=searched,
+        include_archived=asked.archived,
+    )
+    named = where.fields or where.leads or where.principles  # else no need to read the vocabulary
+    ensure_filter_values(
+        fields=where.fields,
+        statuses=where.statuses,
+        leads=where.leads,
+        principles=where.principles,
+        vocabulary=await vocabulary(conn, edition=chosen["slug"]) if named else EMPTY_VOCABULARY,
+    )
+    return Narrowed(edition=chosen, searched=searched, where=where)
+
+
+@router.get("/measures", response_model=MeasureList, response_model_exclude_unset=True)
+async def list_measures(
+    request: Request, lang: Lang, asked: QueryDep, page: Page = 1, per_page: PerPage = 20
 ) -> dict[str, Any]:
     """Measures of an edition narrowed by field, status, lead, principle, year and a German full-text query.
 
@@ -116,48 +180,58 @@ async def list_measures(
     titles, summaries, descriptions, the names of fields, core areas, goals, principles and
     lead departments; hits in the title come first.
     """
-    fields = tuple(field or ())
-    query = clean_text(q, name="query", max_length=200, multiline=False) or None
-    words = search_words(query or "")
     async with runtime_of(request).pool.acquire() as conn:  # one connection for the few queries
-        chosen = await _list_edition(conn, edition, fields, lang=lang)
-        searched = await search.searched_words(conn, words=words) if query else None
-        where = MeasureFilter(
-            edition=chosen["slug"],
-            fields=fields,
-            statuses=tuple(status or ()),
-            leads=tuple(lead or ()),
-            principles=tuple(principle or ()),
-            year=year,
-            words=searched,
-            include_archived=archived,
-        )
-        named = where.fields or where.leads or where.principles  # else no need to read the vocabulary
-        ensure_filter_values(
-            fields=where.fields,
-            statuses=where.statuses,
-            leads=where.leads,
-            principles=where.principles,
-            vocabulary=await vocabulary(conn, edition=chosen["slug"]) if named else EMPTY_VOCABULARY,
-        )
+        found = await narrowed(conn, asked, lang=lang)
         rows, total = await search.search_measures(
-            conn, where=where, limit=per_page, offset=(page - 1) * per_page
+            conn, where=found.where, limit=per_page, offset=(page - 1) * per_page
         )
         topics: list[dict[str, Any]] = []
         suggestions: list[str] = []
-        if query and searched is not None:
-            found = await search.topics(conn, words=searched)
-            topics = without_covered_goals([topic_view(t, lang=lang) for t in found])
+        if asked.q and found.searched is not None:
+            hits = await search.topics(conn, words=found.searched)
+            topics = without_covered_goals([topic_view(t, lang=lang) for t in hits])
             if total == 0 and not topics:
-                suggestions = await _did_you_mean(conn, query=query, words=words)
+                suggestions = await _did_you_mean(conn, query=asked.q, words=search_words(asked.q))
     return {
         "items": [measure_view(r, lang=lang) for r in rows],
         "total": total,
         "page": page,
         "per_page": per_page,
-        "edition": chosen,
+        "edition": found.edition,
         "topics": topics,
         "suggestions": suggestions,
+    }
+
+
+class RadarCell(BaseModel):
+    field: str = Field(description="A field's slug in the edition.")
+    status: str
+    measures: int = Field(description="How many measures of the field have this status.")
+
+
+class RadarCounts(BaseModel):
+    total: int = Field(description="How many measures pass the filters.")
+    cells: list[RadarCell] = Field(description="The measures by field and status (only those with some).")
+    first_year: int | None = Field(description="The earliest year one of them starts in.")
+    last_year: int | None = Field(description="The latest year one of them ends in.")
+    edition: EditionRef
+
+
+@router.get("/radar", response_model=RadarCounts)
+async def radar_counts(request: Request, lang: Lang, asked: QueryDep) -> dict[str, Any]:
+    """How many measures pass the filters of GET /measures, by field and status, in one query of
+    fixed size: what a radar with too many measures for a blip each draws instead."""
+    async with runtime_of(request).pool.acquire() as conn:
+        found = await narrowed(conn, asked, lang=lang)
+        rows = await search.measure_counts(conn, where=found.where)
+    starts = [r["first_year"] for r in rows if r["first_year"] is not None]
+    ends = [r["last_year"] for r in rows if r["last_year"] is not None]
+    return {
+        "total": sum(r["measures"] for r in rows),
+        "cells": [{"field": r["field_slug"], "status": r["status"], "measures": r["measures"]} for r in rows],
+        "first_year": min(starts, default=None),
+        "last_year": max(ends, default=None),
+        "edition": found.edition,
     }
 
 

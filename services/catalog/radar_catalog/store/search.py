@@ -131,6 +131,18 @@ async def search_measures(
     return list(rows), int(total)
 
 
+async def measure_counts(conn: Conn, *, where: MeasureFilter) -> list[asyncpg.Record]:
+    """How many measures pass the filter by field and status, with the years they run in."""
+    arg = _Args(where.edition)
+    sql = (
+        "SELECT x.field_slug, x.status, count(*)::int AS measures,"
+        " min(x.start_year) AS first_year, max(x.end_year) AS last_year"
+        " FROM (" + SELECT_MEASURES + _narrowed(where, arg) + ") x"
+        " GROUP BY x.field_slug, x.status ORDER BY x.field_slug, x.status"
+    )
+    return list(await conn.fetch(sql, *arg.values))
+
+
 # fields, core areas and goals of every edition, principles and lead departments whose names
 # hold every word; then, for those only, how many current measures each has
 TOPICS = """

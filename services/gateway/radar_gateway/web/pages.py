@@ -8,8 +8,10 @@ again through `show_measure` when it refuses a form.
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
@@ -19,10 +21,10 @@ from radar_gateway.identity import PARTICIPANT_COOKIE, read_participant
 from radar_gateway.web.editions_view import radar_switch
 from radar_gateway.web.links import Slug
 from radar_gateway.web.page_cache import served
-from radar_gateway.web.radar_view import moved_recently, radar_view
+from radar_gateway.web.radar_view import RadarView, measure_groups, moved_recently, radar_view
 from radar_gateway.web.render import Page, page_of, render
 from radar_gateway.web.report_views import measure_cycle
-from radar_gateway.web.search_view import searched_measures
+from radar_gateway.web.search_view import Search, searched_measures, searched_page
 from radar_gateway.web.services import ServiceError, all_measures, call, together, vocabulary
 from radar_gateway.web.views import (
     decimal,
@@ -31,7 +33,6 @@ from radar_gateway.web.views import (
     participation_counts,
     period,
     read_filters,
-    year_options,
 )
 from radar_lib.token import ANONYMOUS, Principal
 
@@ -45,53 +46,168 @@ async def radar_page(page: PageDep) -> Response:
     return await served(page, lambda: _radar_page(page))
 
 
+@dataclass(frozen=True)
+class ListPage:
+    """Which part of a list of `total` measures a page shows."""
+
+    number: int
+    total: int
+    size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+    @property
+    def first(self) -> int:
+        return min(self.total, (self.number - 1) * self.size + 1)
+
+    @property
+    def last(self) -> int:
+        return min(self.total, self.number * self.size)
+
+
+def list_number(raw: str | None) -> int:
+    """The list page asked for ("seite"); anything but a page number is the first."""
+    return int(raw) if raw and raw.isdigit() and 0 < int(raw) <= 10_000 else 1
+
+
 async def _radar_page(page: Page) -> Response:
     request = page.request
     filters = read_filters(request.query_params)
-    fields, areas, everything, known = await together(
+    filtered = any(filters.values())
+    number = list_number(request.query_params.get("seite"))
+    settings = gateway_of(request).settings
+    size = settings.list_page_size
+    fields, areas, counted, known = await together(
         call(request, "catalog", "/fields"),
         call(request, "catalog", "/core-areas"),
-        all_measures(request),
+        call(request, "catalog", "/radar"),
         vocabulary(request),
     )
-    filter_error = None
-    shown = everything
-    search = None
+    if counted["total"] <= settings.blips_at_most:
+        drawn = await _every_blip(page, filters, fields=fields["items"], areas=areas["items"])
+    else:
+        listing = ListPage(number=number, total=0, size=size)
+        drawn = await _blips_by_group(page, filters, listing, fields=fields["items"], areas=areas["items"])
+    listed = drawn.shown[(number - 1) * size : number * size] if drawn.all_shown else drawn.shown
+    counts = await participation_counts(page, [m["slug"] for m in listed])
+    first, last = counted["first_year"], counted["last_year"]
+    return render(
+        page,
+        "radar.html",
+        filters=filters,
+        filtered=filtered,
+        filter_error=drawn.error,
+        fields=fields["items"],
+        total=counted["total"],
+        found=drawn.found,
+        by_status=drawn.by_status,
+        by_field=drawn.by_field,
+        grouped=not drawn.all_shown,
+        blips_at_most=settings.blips_at_most,
+        listing=ListPage(number=number, total=drawn.found, size=size),
+        page_url=lambda n: _radar_href(filters, seite=n),
+        groups=group_measures(fields["items"], areas["items"], listed),
+        core_areas=areas["items"],
+        radar=drawn.radar,
+        vocabulary=known,
+        years=list(range(first, last + 1)) if first and last else [],
+        period=period,
+        counts=counts,
+        search=drawn.search,
+        edition_switch=await radar_switch(request),
+    )
+
+
+def _radar_href(filters: dict[str, str], **more: str | int) -> str:
+    """The radar page with these filters (and more), at its list."""
+    query = {**{k: v for k, v in filters.items() if v}, **{k: str(v) for k, v in more.items() if v != 1}}
+    return ("/?" + urlencode(query) if query else "/") + "#liste"
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """The radar of a page and what it says of the measures that pass the filters."""
+
+    radar: RadarView
+    shown: list[dict[str, Any]]  # every measure that passes (all_shown), else one page of them
+    all_shown: bool
+    found: int
+    by_status: dict[str, int]
+    by_field: dict[str, int]
+    search: Search | None
+    error: str | None
+
+
+async def _every_blip(
+    page: Page, filters: dict[str, str], *, fields: list[dict[str, Any]], areas: list[dict[str, Any]]
+) -> Drawn:
+    """A blip per measure: every measure placed, those that do not pass the filters dimmed."""
+    request = page.request
+    everything = await all_measures(request)
+    shown, search, error = everything, None, None
     if any(filters.values()):
         try:
             shown, search = await searched_measures(request, filters)
         except ServiceError as exc:
             if exc.status != 422:
                 raise
-            filter_error, shown = exc.code, []
-    counts = await participation_counts(page, [m["slug"] for m in shown])
-    return render(
-        page,
-        "radar.html",
-        filters=filters,
-        filtered=any(filters.values()),
-        filter_error=filter_error,
-        fields=fields["items"],
-        total=len(everything),
-        measures=shown,
-        groups=group_measures(fields["items"], areas["items"], shown),
-        core_areas=areas["items"],
-        radar=radar_view(
-            fields=fields["items"],
-            core_areas=areas["items"],
-            everything=everything,
-            shown=shown if any(filters.values()) else None,
-            moved=await moved_recently(request, everything),
-            t=page.t,
-            lang=page.lang,
-        ),
-        vocabulary=known,
-        years=year_options(everything),
-        period=period,
-        counts=counts,
-        search=search,
-        edition_switch=await radar_switch(request),
+            error, shown = exc.code, []
+    radar = radar_view(
+        fields=fields,
+        core_areas=areas,
+        everything=everything,
+        shown=shown if any(filters.values()) else None,
+        moved=await moved_recently(request, everything),
+        t=page.t,
+        lang=page.lang,
     )
+    by_status = Counter(str(m["status"]) for m in shown)
+    by_field = Counter(str(m["field"]["slug"]) for m in shown)
+    return Drawn(radar, shown, True, len(shown), dict(by_status), dict(by_field), search, error)
+
+
+async def _blips_by_group(
+    page: Page,
+    filters: dict[str, str],
+    listing: ListPage,
+    *,
+    fields: list[dict[str, Any]],
+    areas: list[dict[str, Any]],
+) -> Drawn:
+    """A blip per field and status for the measures that pass the filters; one page of them listed."""
+    request = page.request
+    query = {name: value for name, value in filters.items() if value}
+    try:
+        counted, (shown, search) = await together(
+            call(request, "catalog", "/radar", query=query),
+            searched_page(request, filters, number=listing.number, per_page=listing.size),
+        )
+    except ServiceError as exc:
+        if exc.status != 422:
+            raise
+        empty = radar_view(fields=fields, core_areas=areas, everything=[], shown=None, moved={}, t=page.t)
+        return Drawn(empty, [], False, 0, {}, {}, None, exc.code)
+    cells = counted["cells"]
+    groups = measure_groups(
+        cells, t=page.t, href=lambda f, s: _radar_href({**filters, "field": f, "status": s})
+    )
+    radar = radar_view(
+        fields=fields,
+        core_areas=areas,
+        everything=groups,
+        shown=None,
+        moved={},
+        t=page.t,
+        lang=page.lang,
+        total=int(counted["total"]),
+    )
+    by_status, by_field = Counter[str](), Counter[str]()
+    for c in cells:
+        by_status[str(c["status"])] += int(c["measures"])
+        by_field[str(c["field"])] += int(c["measures"])
+    return Drawn(radar, shown, False, int(counted["total"]), dict(by_status), dict(by_field), search, None)
 
 
 # --- a measure, with its thread and its rating ------------------------------------------------

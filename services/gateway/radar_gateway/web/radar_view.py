@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -35,6 +35,7 @@ class LegendEntry:
     status: str
     moved: str | None
     languages: Mapping[str, str]  # the title's language as the catalog names it (read in another than German)
+    href: str  # the measure's page; of a group of measures, the list of them
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,23 @@ def measure_spec(m: Mapping[str, Any]) -> MeasureSpec:
     return MeasureSpec(slug=m["slug"], title=m["title"], field=m["field"]["slug"], status=m["status"])
 
 
+def measure_groups(
+    cells: Sequence[Mapping[str, Any]], *, t: Translate, href: Callable[[str, str], str]
+) -> list[dict[str, Any]]:
+    """What a radar with too many measures for a blip each draws: one blip per field and status, named
+    by how many measures it stands for, leading to `href(field, status)` (their list)."""
+    return [
+        {
+            "slug": f"gruppe-{c['field']}-{c['status']}",
+            "title": t("radar.group_title", n=c["measures"]),
+            "field": {"slug": c["field"]},
+            "status": c["status"],
+            "href": href(c["field"], c["status"]),
+        }
+        for c in cells
+    ]
+
+
 def radar_view(
     *,
     fields: Sequence[Mapping[str, Any]],
@@ -99,10 +117,12 @@ def radar_view(
     moved: Mapping[str, str],
     t: Translate,
     lang: str = DATA_LANGUAGE,
+    total: int | None = None,
 ) -> RadarView:
     """Every measure placed (so filters keep the angles); those not `shown` dimmed (None: all shown).
 
-    Field names and measure titles not in the page's language `lang` carry their own.
+    `everything` may be groups of measures (measure_groups), each with its `href`, standing for
+    `total` measures. Field names and measure titles not in the page's language `lang` carry their own.
     """
     label = {status: t(f"status.{status}") for status in RING_ORDER}
     specs = [measure_spec(m) for m in everything]
@@ -115,6 +135,7 @@ def radar_view(
     active = None if shown is None else {m["slug"] for m in shown}
     numbers = {b.measure.slug: b.number for b in layout.blips}
     by_measure = {m["slug"]: m for m in everything}
+    hrefs = {slug: str(m.get("href") or f"/massnahmen/{slug}") for slug, m in by_measure.items()}
     titles = {m["slug"]: language_of(m, "title") for m in everything}
     names = {f["slug"]: language_of(f, "name") for f in fields}
 
@@ -128,13 +149,13 @@ def radar_view(
             title=title,
             description=description,
             status_label=lambda status: label.get(status, label["unbekannt"]),
-            measure_href=lambda slug: f"/massnahmen/{slug}",
+            measure_href=hrefs.__getitem__,
             field_href=lambda slug: f"/felder/{slug}",
             moved_label=lambda direction: t(f"radar.moved.{direction}"),
         )
 
     rings = ", ".join(label[s] for s in RING_ORDER)
-    n = len(shown if shown is not None else everything)
+    n = total if total is not None else len(shown if shown is not None else everything)
     whole = text(t("radar.svg_title"), t("radar.svg_desc", n=n, fields=len(layout.sectors), rings=rings))
     svg = render_radar(layout, whole, marks=marks("radar"))
     by_slug = {f["slug"]: f for f in fields}
@@ -164,6 +185,7 @@ def radar_view(
                 status=b.measure.status,
                 moved=moved.get(b.measure.slug),
                 languages=by_measure[b.measure.slug].get("languages") or {},
+                href=hrefs[b.measure.slug],
             )
             for b in sorted(layout.blips, key=lambda b: b.number)
             if b.measure.field == spec.slug and (active is None or b.measure.slug in active)

@@ -81,8 +81,27 @@ async def searched_measures(
         items += answer["items"]
         if len(items) >= answer["total"] or not answer["items"]:
             break
+    return items, await _search(request, filters, first, items)
+
+
+async def searched_page(
+    request: Request, filters: Mapping[str, str], *, number: int, per_page: int
+) -> tuple[list[dict[str, Any]], Search | None]:
+    """One page of the measures that pass the filters, and with a query what it found."""
+    query = {name: value for name, value in filters.items() if value}
+    answer = await call(
+        request, "catalog", "/measures", query={**query, "page": number, "per_page": per_page}
+    )
+    items = list(answer["items"])
+    return items, await _search(request, filters, answer, items)
+
+
+async def _search(
+    request: Request, filters: Mapping[str, str], first: Mapping[str, Any], items: list[dict[str, Any]]
+) -> Search | None:
+    """What a query found beside the measures (the catalog's first answer has it); None without one."""
     if not filters.get("q"):
-        return items, None
+        return None
     shown = first["edition"]["slug"]
     names = {e["slug"]: e["name"] for e in await editions(request)}
     topics = [
@@ -97,4 +116,4 @@ async def searched_measures(
         for t in first["topics"]
     ]
     suggestions = [(s, search_href(s)) for s in first["suggestions"]]
-    return items, Search(query=filters["q"], measures=items, topics=topics, suggestions=suggestions)
+    return Search(query=filters["q"], measures=items, topics=topics, suggestions=suggestions)

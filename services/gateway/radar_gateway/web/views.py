@@ -33,12 +33,6 @@ def measure_order(m: Mapping[str, Any]) -> tuple[int, str, str]:
     return (RING_ORDER.index(ring_of(m["status"])), str(m["title"]).casefold(), str(m["slug"]))
 
 
-def year_options(measures: Sequence[Mapping[str, Any]]) -> list[int]:
-    """Every year some measure with a known period runs in."""
-    years = [y for m in measures for y in (m.get("start_year"), m.get("end_year")) if y]
-    return list(range(min(years), max(years) + 1)) if years else []
-
-
 @dataclass
 class FieldGroup:
     field: Mapping[str, Any]
