@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from radar_catalog.seed import read_dataset
-from tests.integration.gateway_system import System, start_system
+from tests.integration.gateway_system import SMALL_CITY, System, start_system
 
 pytestmark = pytest.mark.integration
 
@@ -95,3 +95,45 @@ async def test_a_bad_filter_is_said_and_draws_nothing(munich: System) -> None:
     assert "Bitte wählen Sie ein Handlungsfeld." in r.text
     assert listed(r.text) == []
     assert 'class="blip' not in r.text  # nothing counted, nothing drawn
+
+
+@pytest.fixture
+async def tight(new_database: Callable[[str], str], redis_url: str) -> AsyncIterator[System]:
+    """At most 2 blips and 1 measure a page: Munich's digital government (5 measures) is too many."""
+    city = read_dataset("munich")
+    async with start_system(new_database, redis_url, city=city, blips_at_most=2, list_page_size=1) as s:
+        yield s
+
+
+FIELD = "digital-government"
+
+
+async def test_a_field_of_many_measures_draws_a_blip_per_ring_and_lists_them_in_pages(tight: System) -> None:
+    mine = [m for m in await every_measure(tight) if m["field"]["slug"] == FIELD]
+    rings = Counter(m["status"] for m in mine)
+    browser = tight.client()
+    r = await browser.get(f"/felder/{FIELD}")
+    assert r.status_code == 200
+    blips = [(unescape(href), name) for href, name in BLIP.findall(r.text)]
+    assert sorted(h for h, _ in blips) == sorted(f"/?field={FIELD}&status={s}#liste" for s in rings)
+    seen = LISTED.findall(r.text)
+    assert len(seen) == 1
+    for number in range(2, len(mine) + 1):
+        r = await browser.get(f"/felder/{FIELD}", params={"seite": number})
+        assert r.status_code == 200
+        seen += LISTED.findall(r.text)
+    assert 'rel="next"' not in r.text and 'rel="prev"' in r.text
+    assert sorted(seen) == sorted(m["slug"] for m in mine)
+
+
+async def test_a_core_area_lists_some_measures_of_a_full_field_and_links_to_all(
+    new_database: Callable[[str], str], redis_url: str
+) -> None:
+    async with start_system(new_database, redis_url, city=SMALL_CITY, list_page_size=1) as system:
+        for title in ("Offene Daten", "Digitale Sprechstunde", "Bürgerportal"):
+            await system.measure(title=title)
+        r = await system.client().get("/kernbereiche/stadtgesellschaft")
+        assert r.status_code == 200
+        section = r.text.split('id="field-teilhabe"', 1)[1].split("</section>", 1)[0]
+        assert len(LISTED.findall(section)) == 1
+        assert 'href="/felder/teilhabe">Alle 3 Maßnahmen des Handlungsfelds</a>' in section

@@ -58,6 +58,14 @@ EditionParam = Annotated[
     str | None,
     Query(max_length=80, description="An edition's slug (GET /editions); without it, the current edition."),
 ]
+AtMost = Annotated[
+    int | None,
+    Query(
+        ge=0,
+        le=10_000,
+        description="At most this many measures of each field, by title (`measure_count` says all).",
+    ),
+]
 
 
 class Error(BaseModel):
@@ -83,12 +91,21 @@ async def list_fields(request: Request, lang: Lang, edition: EditionParam = None
 
 
 @router.get("/fields/{slug}")
-async def show_field(slug: str, request: Request, lang: Lang, edition: EditionParam = None) -> dict[str, Any]:
+async def show_field(
+    slug: str, request: Request, lang: Lang, edition: EditionParam = None, measures_at_most: AtMost = None
+) -> dict[str, Any]:
     """One field of action with its measures; without an edition, the current one's or else the newest's."""
     pool = runtime_of(request).pool
     slug = plausible_slug(slug, code=FIELD_MISSING[0], message=FIELD_MISSING[1])
     chosen = await chosen_edition(pool, edition, table="fields", slug=slug)
-    found = await field_overviews(pool, edition=chosen["slug"], slug=slug, with_measures=True, lang=lang)
+    found = await field_overviews(
+        pool,
+        edition=chosen["slug"],
+        slug=slug,
+        with_measures=True,
+        measures_at_most=measures_at_most,
+        lang=lang,
+    )
     if not found:
         raise CatalogError(*FIELD_MISSING, status=404)
     return found[0]
@@ -105,14 +122,16 @@ async def list_core_areas(request: Request, lang: Lang, edition: EditionParam = 
 
 @router.get("/core-areas/{slug}")
 async def show_core_area(
-    slug: str, request: Request, lang: Lang, edition: EditionParam = None
+    slug: str, request: Request, lang: Lang, edition: EditionParam = None, measures_at_most: AtMost = None
 ) -> dict[str, Any]:
     """One core area with its fields (goals, measures, counts per status) and its own counts per status;
     without an edition, the current one's or else the newest's."""
     pool = runtime_of(request).pool
     slug = plausible_slug(slug, code=CORE_AREA_MISSING[0], message=CORE_AREA_MISSING[1])
     chosen = await chosen_edition(pool, edition, table="core_areas", slug=slug)
-    found = await core_area_overviews(pool, edition=chosen["slug"], slug=slug, lang=lang)
+    found = await core_area_overviews(
+        pool, edition=chosen["slug"], slug=slug, measures_at_most=measures_at_most, lang=lang
+    )
     if not found:
         raise CatalogError(*CORE_AREA_MISSING, status=404)
     return found[0]

@@ -160,9 +160,11 @@ async def field_overviews(
     slug: str | None = None,
     core_area: str | None = None,
     with_measures: bool = False,
+    measures_at_most: int | None = None,
     lang: str,
 ) -> list[dict[str, Any]]:
-    """Fields of an edition with their focus areas, goals, counts per status and, if asked, their measures."""
+    """Fields of an edition with their focus areas, goals, counts per status and, if asked, their measures
+    (at most `measures_at_most` of each field, by title: `measure_count` says how many there are)."""
     rows = await field_store.fields(conn, edition=edition, slug=slug, core_area=core_area)
     goals: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for g in await field_store.goals(conn, edition=edition):
@@ -177,7 +179,10 @@ async def field_overviews(
         counts[c["field_slug"]][c["status"]] = int(c["n"])
     listed: dict[str, list[dict[str, Any]]] = defaultdict(list)
     if with_measures:
-        for m in await field_store.measures_in(conn, edition=edition, fields=[f["slug"] for f in rows]):
+        slugs = [f["slug"] for f in rows]
+        for m in await field_store.measures_in(
+            conn, edition=edition, fields=slugs, per_field=measures_at_most
+        ):
             listed[m["field_slug"]].append(brief_measure_view(m, lang=lang))
     overviews = []
     for f in rows:
@@ -197,16 +202,22 @@ async def field_overviews(
 
 
 async def core_area_overviews(
-    conn: Conn, *, edition: str, slug: str | None = None, lang: str
+    conn: Conn, *, edition: str, slug: str | None = None, measures_at_most: int | None = None, lang: str
 ) -> list[dict[str, Any]]:
     """Core areas of an edition with their fields: names only in the list; for a single one, full
-    overviews of its fields with their measures, and its counts per status."""
+    overviews of its fields with their measures (at most `measures_at_most` each) and its counts per
+    status."""
     areas = await structure.core_areas(conn, edition=edition, slug=slug)
     if slug is not None:
         found = []
         for a in areas:
             fields = await field_overviews(
-                conn, edition=edition, core_area=a["slug"], with_measures=True, lang=lang
+                conn,
+                edition=edition,
+                core_area=a["slug"],
+                with_measures=True,
+                measures_at_most=measures_at_most,
+                lang=lang,
             )
             per_status: dict[str, int] = defaultdict(int)
             for f in fields:

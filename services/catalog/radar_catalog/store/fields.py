@@ -135,17 +135,23 @@ async def status_counts(conn: Conn, *, edition: str) -> list[asyncpg.Record]:
     )
 
 
-async def measures_in(conn: Conn, *, edition: str, fields: list[str]) -> list[asyncpg.Record]:
-    """The current measures of these fields of an edition, briefly, by title."""
+async def measures_in(
+    conn: Conn, *, edition: str, fields: list[str], per_field: int | None = None
+) -> list[asyncpg.Record]:
+    """The current measures of these fields of an edition, briefly, by title; at most `per_field` of each."""
     return list(
         await conn.fetch(
-            "SELECT mf.field_slug, m.measure_id, m.slug, m.title, m.summary, m.translations, m.status,"
-            " m.start_year, m.end_year, m.progress, m.lead_code, d.name AS lead_name"
+            "SELECT * FROM ("
+            " SELECT mf.field_slug, m.measure_id, m.slug, m.title, m.summary, m.translations, m.status,"
+            " m.start_year, m.end_year, m.progress, m.lead_code, d.name AS lead_name,"
+            " row_number() OVER (PARTITION BY mf.field_slug ORDER BY lower(m.title), m.slug) AS place"
             " FROM measure_fields mf JOIN measures m USING (measure_id)"
             " LEFT JOIN departments d ON d.code = m.lead_code"
-            " WHERE mf.edition = $1 AND mf.field_slug = ANY ($2) AND NOT m.archived"
-            " ORDER BY lower(m.title), m.slug",
+            " WHERE mf.edition = $1 AND mf.field_slug = ANY ($2) AND NOT m.archived) x"
+            " WHERE $3::int IS NULL OR x.place <= $3"
+            " ORDER BY lower(x.title), x.slug",
             edition,
             fields,
+            per_field,
         )
     )

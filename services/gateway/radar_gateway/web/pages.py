@@ -27,9 +27,11 @@ from radar_gateway.web.report_views import measure_cycle
 from radar_gateway.web.search_view import Search, searched_measures, searched_page
 from radar_gateway.web.services import ServiceError, all_measures, call, together, vocabulary
 from radar_gateway.web.views import (
+    ListPage,
     decimal,
     group_measures,
     history_lines,
+    list_number,
     participation_counts,
     period,
     read_filters,
@@ -44,32 +46,6 @@ PageDep = Annotated[Page, Depends(page_of)]
 async def radar_page(page: PageDep) -> Response:
     """The radar with its legend, the filter form and the same measures as a list."""
     return await served(page, lambda: _radar_page(page))
-
-
-@dataclass(frozen=True)
-class ListPage:
-    """Which part of a list of `total` measures a page shows."""
-
-    number: int
-    total: int
-    size: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.size))
-
-    @property
-    def first(self) -> int:
-        return min(self.total, (self.number - 1) * self.size + 1)
-
-    @property
-    def last(self) -> int:
-        return min(self.total, self.number * self.size)
-
-
-def list_number(raw: str | None) -> int:
-    """The list page asked for ("seite"); anything but a page number is the first."""
-    return int(raw) if raw and raw.isdigit() and 0 < int(raw) <= 10_000 else 1
 
 
 async def _radar_page(page: Page) -> Response:

@@ -4,10 +4,12 @@ and an edition with its core areas and fields."""
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
+from radar_gateway.context import gateway_of
 from radar_gateway.web.editions_view import (
     edition_href,
     edition_param,
@@ -18,10 +20,10 @@ from radar_gateway.web.editions_view import (
 from radar_gateway.web.links import Slug
 from radar_gateway.web.page_cache import served
 from radar_gateway.web.problems import PageProblem
-from radar_gateway.web.radar_view import moved_recently, radar_view
+from radar_gateway.web.radar_view import measure_groups, moved_recently, radar_view
 from radar_gateway.web.render import Page, page_of, render
 from radar_gateway.web.services import call, together
-from radar_gateway.web.views import measure_order, participation_counts, period
+from radar_gateway.web.views import ListPage, list_number, measure_order, participation_counts, period
 
 router = APIRouter(include_in_schema=False)
 PageDep = Annotated[Page, Depends(page_of)]
@@ -60,9 +62,16 @@ async def field_page(slug: Slug, page: PageDep, edition: EditionQuery = None) ->
 
 async def _field_page(slug: str, page: Page, edition: str | None) -> Response:
     request = page.request
+    settings = gateway_of(request).settings
     chosen = edition_param(edition)
     found, every = await together(
-        call(request, "catalog", f"/fields/{slug}", query=_by_edition(chosen)), editions(request)
+        call(
+            request,
+            "catalog",
+            f"/fields/{slug}",
+            query={**_by_edition(chosen), "measures_at_most": settings.blips_at_most},
+        ),
+        editions(request),
     )
     shown = found["edition"]
     areas, having = await together(
@@ -71,27 +80,44 @@ async def _field_page(slug: str, page: Page, edition: str | None) -> Response:
     )
     area = next((a for a in areas["items"] if a["slug"] == found.get("core_area")), None)
     field = _presented(found)
-    counts = await participation_counts(page, [m["slug"] for m in field["measures"]])
-    # each measure in this edition's field: this one
-    placed = [{**m, "field": {"slug": field["slug"]}} for m in field["measures"]]
+    listing: ListPage | None = None
+    if field["measure_count"] <= settings.blips_at_most:
+        measures = field["measures"]
+        # each measure in this edition's field: this one
+        placed = [{**m, "field": {"slug": field["slug"]}} for m in measures]
+        moved = await moved_recently(request, placed)
+    else:  # too many for a blip each: a blip per ring, and the list in pages
+        listing = ListPage(
+            number=list_number(request.query_params.get("seite")),
+            total=field["measure_count"],
+            size=settings.list_page_size,
+        )
+        measures = await _measures_of_field(request, field, shown["slug"], listing)
+        cells = [
+            {"field": field["slug"], "status": c["status"], "measures": c["count"]}
+            for c in field["status_counts"]
+            if c["count"]
+        ]
+        placed = measure_groups(
+            cells, t=page.t, href=lambda f, s: f"/?{urlencode({'field': f, 'status': s})}#liste"
+        )
+        moved = {}
+    counts = await participation_counts(page, [m["slug"] for m in measures])
     drawn = radar_view(
-        fields=[field],
-        core_areas=[],
-        everything=placed,
-        shown=None,
-        moved=await moved_recently(request, placed),
-        t=page.t,
-        lang=page.lang,
+        fields=[field], core_areas=[], everything=placed, shown=None, moved=moved, t=page.t, lang=page.lang
     )
     return render(
         page,
         "field.html",
         field=field,
         core_area=area,
-        measures=field["measures"],
+        measures=measures,
         radar=drawn.fields[0],
         period=period,
         counts=counts,
+        listing=listing,
+        blips_at_most=settings.blips_at_most,
+        page_url=lambda n: _page_href(edition_href(f"/felder/{slug}", shown), n),
         edition_switch=switch(
             every,
             shown=shown,
@@ -99,6 +125,26 @@ async def _field_page(slug: str, page: Page, edition: str | None) -> Response:
         ),
         area_href=edition_href(f"/kernbereiche/{area['slug']}", shown) if area else None,
     )
+
+
+def _page_href(href: str, number: int) -> str:
+    """A page of a list: the address with `seite` (none for the first)."""
+    if number == 1:
+        return href
+    return f"{href}{'&' if '?' in href else '?'}{urlencode({'seite': number})}"
+
+
+async def _measures_of_field(
+    request: Request, field: dict[str, Any], edition: str, listing: ListPage
+) -> list[dict[str, Any]]:
+    """One page of a field's measures in the radar's order."""
+    answer = await call(
+        request,
+        "catalog",
+        "/measures",
+        query={"field": field["slug"], "edition": edition, "page": listing.number, "per_page": listing.size},
+    )
+    return sorted(answer["items"], key=measure_order)
 
 
 @router.get("/kernbereiche/{slug}")
@@ -111,8 +157,15 @@ async def core_area_page(slug: Slug, page: PageDep, edition: EditionQuery = None
 async def _core_area_page(slug: str, page: Page, edition: str | None) -> Response:
     request = page.request
     chosen = edition_param(edition)
+    at_most = gateway_of(request).settings.list_page_size
     found, every = await together(
-        call(request, "catalog", f"/core-areas/{slug}", query=_by_edition(chosen)), editions(request)
+        call(
+            request,
+            "catalog",
+            f"/core-areas/{slug}",
+            query={**_by_edition(chosen), "measures_at_most": at_most},
+        ),
+        editions(request),
     )
     shown = found["edition"]
     having = await _editions_with(request, every, listing="/core-areas", slug=slug)

@@ -33,6 +33,32 @@ def measure_order(m: Mapping[str, Any]) -> tuple[int, str, str]:
     return (RING_ORDER.index(ring_of(m["status"])), str(m["title"]).casefold(), str(m["slug"]))
 
 
+@dataclass(frozen=True)
+class ListPage:
+    """Which part of a list of `total` measures a page shows."""
+
+    number: int
+    total: int
+    size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+    @property
+    def first(self) -> int:
+        return min(self.total, (self.number - 1) * self.size + 1)
+
+    @property
+    def last(self) -> int:
+        return min(self.total, self.number * self.size)
+
+
+def list_number(raw: str | None) -> int:
+    """The list page asked for ("seite"); anything but a page number is the first."""
+    return int(raw) if raw and raw.isdigit() and 0 < int(raw) <= 10_000 else 1
+
+
 @dataclass
 class FieldGroup:
     field: Mapping[str, Any]
