@@ -137,3 +137,18 @@ async def test_a_core_area_lists_some_measures_of_a_full_field_and_links_to_all(
         section = r.text.split('id="field-teilhabe"', 1)[1].split("</section>", 1)[0]
         assert len(LISTED.findall(section)) == 1
         assert 'href="/felder/teilhabe">Alle 3 Maßnahmen des Handlungsfelds</a>' in section
+
+
+async def test_the_editors_list_comes_in_pages_that_hold_every_measure(tight: System) -> None:
+    total = len(await every_measure(tight))
+    editor = await tight.staff("editor")
+    edit_link = re.compile(r'<a href="/redaktion/massnahmen/([a-z0-9-]+)">')
+    first = await editor.get("/redaktion")
+    assert first.status_code == 200
+    assert f"({total})" in first.text
+    seen = edit_link.findall(first.text)
+    assert len(seen) == 1
+    last = await editor.get("/redaktion", params={"seite": total})
+    assert 'rel="next"' not in last.text and 'rel="prev"' in last.text
+    seen += edit_link.findall(last.text)
+    assert len(set(seen)) == 2

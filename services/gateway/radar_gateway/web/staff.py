@@ -14,7 +14,8 @@ from radar_gateway.web.editor_form import MeasureForm, from_measure, read_form
 from radar_gateway.web.links import Slug, local_target, routed_path
 from radar_gateway.web.problems import LoginRequired, PageProblem
 from radar_gateway.web.render import Page, page_of, redirect, render
-from radar_gateway.web.services import ServiceError, all_measures, call, together, vocabulary
+from radar_gateway.web.services import ServiceError, call, together, vocabulary
+from radar_gateway.web.views import ListPage, list_number
 from radar_lib.token import Principal
 from radar_lib.web import ApiError
 
@@ -163,9 +164,17 @@ def admin_of(page: Page) -> Principal:
 async def editor_home(page: PageDep) -> Response:
     """Every measure, archived ones too, each with a link to its edit form."""
     who = editor_of(page)
-    measures = await all_measures(page.request, {"archived": "true"}, principal=who)
-    measures.sort(key=lambda m: (m["archived"], m["title"].casefold()))
-    return render(page, "editor_list.html", measures=measures)
+    number = list_number(page.request.query_params.get("seite"))
+    size = gateway_of(page.request).settings.list_page_size
+    query = {"archived": "true", "page": number, "per_page": size}
+    answer = await call(page.request, "catalog", "/measures", query=query, principal=who)
+    measures = sorted(answer["items"], key=lambda m: (m["archived"], m["title"].casefold()))
+    listing = ListPage(number=number, total=answer["total"], size=size)
+    return render(page, "editor_list.html", measures=measures, listing=listing, page_url=_editor_list_href)
+
+
+def _editor_list_href(number: int) -> str:
+    return "/redaktion" if number == 1 else f"/redaktion?seite={number}"
 
 
 async def _form_page(
