@@ -104,6 +104,9 @@ class MeasureArchived(Event):
     payload: MeasureSnapshot
 
 
+FIRST_YEAR, LAST_YEAR = 1990, 2100  # the years a measure may run in and a report may be for
+
+
 class MeasureReportedPayload(Payload):
     """A published version of a measure's yearly report (the Digitalisierungsbericht's entry)."""
 

@@ -22,11 +22,12 @@ from radar_catalog.domain.search import (
     without_covered_goals,
 )
 from radar_catalog.domain.texts import clean_text
-from radar_catalog.domain.vocabulary import FIRST_YEAR, LAST_YEAR, CatalogError
+from radar_catalog.domain.vocabulary import CatalogError
 from radar_catalog.store import decisions, search
 from radar_catalog.store import measures as store
 from radar_catalog.store.search import MeasureFilter
 from radar_catalog.store.vocabulary import vocabulary
+from radar_lib.events import FIRST_YEAR, LAST_YEAR
 from radar_lib.service import runtime_of
 
 router = APIRouter()

@@ -15,12 +15,11 @@ from radar_catalog.domain.texts import (
     clean_title,
 )
 from radar_catalog.domain.vocabulary import (
-    FIRST_YEAR,
-    LAST_YEAR,
     UNSURE_ATTRIBUTES,
     CatalogError,
     ensure_status,
 )
+from radar_lib.events import FIRST_YEAR, LAST_YEAR
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from radar_catalog.domain.texts import NOTE_MAX, TITLE_MAX, clean_change_note, clean_text
-from radar_catalog.domain.vocabulary import FIRST_YEAR, CatalogError
+from radar_catalog.domain.vocabulary import CatalogError
+from radar_lib.events import FIRST_YEAR
 
 REPORT_TEXT_MAX = 10_000
 UNIT_MAX = 40

@@ -18,7 +18,6 @@ STATUS_LABELS = {
 MEDIA_KINDS = ("video", "blog", "link")
 # what a data set may mark as only partly confirmed; "period" covers both years
 UNSURE_ATTRIBUTES = ("title", "status", "period", "lead", "progress")
-FIRST_YEAR, LAST_YEAR = 1990, 2100
 SLUG_MAX = 80
 
 _GERMAN_LETTERS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ẞ": "ss"})

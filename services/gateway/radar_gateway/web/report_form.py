@@ -22,12 +22,11 @@ from radar_gateway.web.problems import PageProblem
 from radar_gateway.web.render import Page, page_of, redirect, render
 from radar_gateway.web.services import ServiceError, call
 from radar_gateway.web.staff import editor_of
-from radar_lib.events import utcnow
+from radar_lib.events import FIRST_YEAR, utcnow
 from radar_lib.token import Principal
 
 router = APIRouter(include_in_schema=False)
 PageDep = Annotated[Page, Depends(page_of)]
-FIRST_YEAR = 1990  # the catalog's first reporting year (radar_catalog.domain.vocabulary.FIRST_YEAR)
 TEXTS = ("achievements", "outlook", "highlights")
 CELLS = ("name", "unit", "target", "actual", "as_of")
 EMPTY_ROWS = 2  # blank rows under the key figures, for new ones
