@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks._fanout import fanout_comparison, fanout_lines
+from benchmarks._growth_table import growth_lines
 from benchmarks._memory import memory_lines
 from benchmarks._notes import notes
 from benchmarks._scaling import scaling_lines
@@ -197,6 +198,8 @@ def section(label: str, run: dict[str, Any]) -> list[str]:
         lines += scaling_lines(run["scaling"])
     if run.get("memory"):
         lines += memory_lines(run["memory"])
+    if run.get("growth"):
+        lines += growth_lines(run["growth"])
     found = notes(run)
     if found:
         lines += ["### Notes", "", *(f"- {note}" for note in found), ""]

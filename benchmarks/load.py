@@ -12,7 +12,9 @@ directory, the gateway's rate limits raised so that the limiter never refuses), 
   into the local sink, next to the sink's raw rate with a plain aiosmtplib loop;
 - scaling (_scaling) and memory (_memory), each on fresh systems of its own: the reads and the
   write load with two processes of each consumer service and with two gateway processes
-  (RADAR_PROCESSES) next to one of each; each process's resident memory idle and after the load.
+  (RADAR_PROCESSES) next to one of each; each process's resident memory idle and after the load;
+- growth (_growth), on a system of its own: the reads and writes at the data set's 23 measures,
+  at 1,000 and 10,000 (seeded, _seed) and then with 100,000 published comments as well.
 The tables are printed and written to benchmarks/results.md, every figure to results.json
 under the label (a plain run records "after": the code as it is). `--code REVISION` runs the
 system as committed at REVISION (exported with git archive and put first on the services'
@@ -41,6 +43,7 @@ from typing import Any
 from benchmarks import _report
 from benchmarks._cpu import system_pids
 from benchmarks._fanout import run_fanout
+from benchmarks._growth import run_growth
 from benchmarks._memory import run_memory
 from benchmarks._reads import read_paths, run_reads
 from benchmarks._scaling import run_scaling
@@ -154,7 +157,8 @@ def measure(
         except Exception as exc:
             traceback.print_exc()
             run["notes"].append(f"fanout failed: {type(exc).__name__}: {exc}")
-    for name, section in (("scaling", run_scaling), ("memory", run_memory)):  # each on systems of its own
+    sections = (("scaling", run_scaling), ("memory", run_memory), ("growth", run_growth))
+    for name, section in sections:  # each on systems of its own
         if only in (None, name):
             try:
                 run[name] = {
@@ -196,7 +200,7 @@ def main() -> None:
     """Start the system, measure, stop it, record the figures under the label and print the tables."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10.0, help="length of each measured run")
-    parser.add_argument("--only", choices=("reads", "writes", "fanout", "scaling", "memory"))
+    parser.add_argument("--only", choices=("reads", "writes", "fanout", "scaling", "memory", "growth"))
     parser.add_argument(
         "--subscribers", default="10000,100000", help="fan-out sizes, comma-separated (each run tops up)"
     )
