@@ -1,11 +1,11 @@
 """Growth seeding (section 6): more measures and published comments, put in as a data import would.
 
-Measures: the catalog's API cannot take 10,000 in reasonable time, since every create rebuilds
-the search terms of all measures under one lock (catalog_refresh_terms took 0.24 s at 1,000
-measures and 3.9 s at 10,000; creates queue behind each other for it). So they
+Measures: before migration 0008 every create through the catalog's API rebuilt the search terms of
+all measures under one lock (0.24 s at 1,000 measures, 3.9 s at 10,000; creates queued behind each
+other), and 10,000 creates one at a time would still take minutes. So they
 are published straight into the catalog's database with the catalog's own functions, BATCH to a
 transaction, each as `editing.publish_measure` writes it (the measure in its field, its first
-history row, its measure.published through the outbox), the search rebuilt once per batch. They
+history row, its measure.published through the outbox), the search updated once per batch. They
 are spread in turn over the current edition's fields (with one goal of each), the statuses and
 the lead departments, with generated German texts. The services learn them from their events as
 from any create; the seeding waits until participation, moderation and notifications hold them.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 
@@ -216,3 +217,58 @@ async def test_search_answers_in_the_shape_of_the_list_and_refuses_bad_input(
         for params, status, code in refusals:
             r = await client.get("/measures", params=params, headers=reader)
             assert (r.status_code, r.json()["error"]) == (status, code), params
+
+
+async def terms_of(dsn: str) -> dict[str, str]:
+    conn = await asyncpg.connect(dsn)
+    try:
+        return {r["folded"]: r["term"] for r in await conn.fetch("SELECT folded, term FROM search_terms")}
+    finally:
+        await conn.close()
+
+
+async def rebuilt_terms_of(dsn: str) -> dict[str, str]:
+    """The terms as a rebuild of every source makes them (rolled back: the database stays as it is)."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        tx = conn.transaction()
+        await tx.start()
+        await conn.execute("SELECT catalog_refresh_terms(NULL, true)")
+        rows = await conn.fetch("SELECT folded, term FROM search_terms")
+        await tx.rollback()
+        return {r["folded"]: r["term"] for r in rows}
+    finally:
+        await conn.close()
+
+
+async def test_each_write_updates_only_its_own_terms_and_they_equal_a_whole_rebuild(
+    new_database: NewDatabase, redis_url: str
+) -> None:
+    async with catalog(new_database, redis_url, seed="munich") as (client, dsn):
+        headers = token_headers(editor())
+        for title in ("Quadrokopterstaffel Nord", "Quadrokopterstaffel Süd"):  # one term, two measures
+            r = await client.post(
+                "/measures", json={"field": "infrastruktur", "title": title}, headers=headers
+            )
+            assert r.status_code == 201, r.text
+        assert (await terms_of(dsn))["quadrokopterstaffel"] == "Quadrokopterstaffel"
+        r = await client.post(
+            "/measures/quadrokopterstaffel-nord/archive", json={"change_note": "Archiviert."}, headers=headers
+        )
+        assert r.status_code == 200, r.text
+        terms = await terms_of(dsn)
+        assert "quadrokopterstaffel" in terms  # the other measure still holds it
+        assert "nord" not in terms or "nord" in await rebuilt_terms_of(dsn)
+        r = await client.patch(
+            "/measures/quadrokopterstaffel-sued",
+            json={"title": "Drohnenstaffel Süd", "change_note": "Umbenannt."},
+            headers=headers,
+        )
+        assert r.status_code == 200, r.text
+        terms = await terms_of(dsn)
+        assert "quadrokopterstaffel" not in terms and "drohnenstaffel" in terms
+        r = await client.patch("/fields/infrastruktur", json={"name": "Netze und Leitungen"}, headers=headers)
+        assert r.status_code == 200, r.text
+        terms = await terms_of(dsn)
+        assert "leitungen" in terms
+        assert terms == await rebuilt_terms_of(dsn)

@@ -65,7 +65,7 @@ async def present(
         )
         if revised["name"] != current["name"]:  # its name is part of its measures' search documents
             ids = await structure.measures_under(conn, table=table, edition=edition, slug=slug)
-            await measures.refresh_search(conn, measure_ids=ids)
+            await measures.refresh_search(conn, measure_ids=ids, names=True)
         await announce(conn, table=table, row=row, changes=presentation_changes(current, revised))
 
 

@@ -173,10 +173,15 @@ async def place_measure(
     )
 
 
-async def refresh_search(conn: asyncpg.Connection, *, measure_ids: list[uuid.UUID] | None = None) -> None:
-    """Rebuild the search documents of these measures (all when None) and the words search suggests."""
+async def refresh_search(
+    conn: asyncpg.Connection, *, measure_ids: list[uuid.UUID] | None = None, names: bool = False
+) -> None:
+    """Rebuild the search documents of these measures (all when None) and the words search suggests
+    from them; `names`: from the names of fields, core areas, goals, principles and departments too."""
     await conn.execute("SELECT catalog_refresh_search($1::uuid[])", measure_ids)
-    await conn.execute("SELECT catalog_refresh_terms()")
+    await conn.execute(
+        "SELECT catalog_refresh_terms($1::uuid[], $2)", measure_ids, names or measure_ids is None
+    )
 
 
 def _columns(s: MeasureState) -> tuple[Any, ...]:
