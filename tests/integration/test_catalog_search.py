@@ -228,11 +228,12 @@ async def terms_of(dsn: str) -> dict[str, str]:
 
 
 async def rebuilt_terms_of(dsn: str) -> dict[str, str]:
-    """The terms as a rebuild of every source makes them (rolled back: the database stays as it is)."""
+    """The terms as a rebuild from nothing makes them (rolled back: the database stays as it is)."""
     conn = await asyncpg.connect(dsn)
     try:
         tx = conn.transaction()
         await tx.start()
+        await conn.execute("DELETE FROM search_term_sources; DELETE FROM search_terms")
         await conn.execute("SELECT catalog_refresh_terms(NULL, true)")
         rows = await conn.fetch("SELECT folded, term FROM search_terms")
         await tx.rollback()

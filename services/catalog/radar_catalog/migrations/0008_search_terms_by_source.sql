@@ -23,30 +23,29 @@ $$;
 DROP FUNCTION catalog_refresh_terms();
 
 -- Take the terms of these measures anew (every measure when NULL; an archived one offers none),
--- and with `names` those of the names of everything else; search_terms then holds, for each folded
--- term touched, the first spelling any source has.
+-- and with `names` those of the names of everything else. Only what changed is written: a term
+-- new to a source is offered (search_terms keeps the first spelling of each folded term), and a
+-- term no source holds any more is withdrawn, so an edit costs what it changes, not the catalog.
 CREATE FUNCTION catalog_refresh_terms(ids uuid[], names boolean) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
-    touched text[];
-    fresh text[];
+    sources text[] := ARRAY(SELECT 'measure:' || i FROM unnest(ids) AS i);
+    gone text[];
 BEGIN
     PERFORM pg_advisory_xact_lock(7340102);  -- two writers never interleave their term updates
-    WITH gone AS (
-        DELETE FROM search_term_sources s
-         WHERE (s.source LIKE 'measure:%'
-                AND (ids IS NULL OR s.source = ANY (ARRAY(SELECT 'measure:' || i FROM unnest(ids) AS i))))
-            OR (names AND s.source = 'names')
-     RETURNING s.folded
-    )
-    SELECT coalesce(array_agg(DISTINCT folded), '{}') INTO touched FROM gone;
-    WITH added AS (
-        INSERT INTO search_term_sources (source, folded, term)
-        SELECT DISTINCT 'measure:' || m.measure_id, t.folded, t.term
+    IF ids IS NULL THEN
+        sources := ARRAY(SELECT DISTINCT source FROM search_term_sources WHERE source LIKE 'measure:%')
+                   || ARRAY(SELECT 'measure:' || measure_id FROM measures);
+    END IF;
+    IF names THEN
+        sources := sources || 'names'::text;
+    END IF;
+    WITH wanted AS (
+        SELECT DISTINCT 'measure:' || m.measure_id AS source, t.folded, t.term
           FROM measures m,
                LATERAL (SELECT * FROM catalog_terms(m.title, true)
                         UNION SELECT * FROM catalog_terms(m.summary, false)) AS t
-         WHERE NOT m.archived AND (ids IS NULL OR m.measure_id = ANY (ids))
+         WHERE NOT m.archived AND m.measure_id = ANY (coalesce(ids, ARRAY(SELECT measure_id FROM measures)))
         UNION
         SELECT 'names', t.folded, t.term
           FROM (SELECT name FROM fields
@@ -56,13 +55,30 @@ BEGIN
                 UNION ALL SELECT name FROM departments) AS n (value),
                LATERAL catalog_terms(n.value, true) AS t
          WHERE names
-        RETURNING folded
+    ), dropped AS (
+        DELETE FROM search_term_sources s
+         WHERE s.source = ANY (sources)
+           AND NOT EXISTS (SELECT 1 FROM wanted w
+                            WHERE (w.source, w.folded, w.term) = (s.source, s.folded, s.term))
+        RETURNING s.folded
+    ), added AS (
+        INSERT INTO search_term_sources (source, folded, term)
+        SELECT source, folded, term FROM wanted
+        ON CONFLICT DO NOTHING
+        RETURNING folded, term
+    ), offered AS (
+        INSERT INTO search_terms (folded, term)
+        SELECT folded, min(term) FROM added GROUP BY folded
+        ON CONFLICT (folded) DO UPDATE SET term = least(search_terms.term, EXCLUDED.term)
     )
-    SELECT coalesce(array_agg(DISTINCT folded), '{}') INTO fresh FROM added;
-    touched := touched || fresh;
-    DELETE FROM search_terms WHERE folded = ANY (touched);
-    INSERT INTO search_terms (folded, term)
-    SELECT s.folded, min(s.term) FROM search_term_sources s WHERE s.folded = ANY (touched) GROUP BY s.folded;
+    SELECT coalesce(array_agg(DISTINCT folded), '{}') INTO gone FROM dropped;
+    -- a term some source dropped: its first spelling among the sources left, or gone with the last
+    UPDATE search_terms t SET term = first.term
+      FROM (SELECT s.folded, min(s.term) AS term FROM search_term_sources s
+             WHERE s.folded = ANY (gone) GROUP BY s.folded) AS first
+     WHERE t.folded = first.folded AND t.term <> first.term;
+    DELETE FROM search_terms t
+     WHERE t.folded = ANY (gone) AND NOT EXISTS (SELECT 1 FROM search_term_sources s WHERE s.folded = t.folded);
 END
 $$;
 
