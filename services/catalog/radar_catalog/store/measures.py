@@ -15,7 +15,7 @@ Conn: TypeAlias = asyncpg.Connection | asyncpg.Pool
 
 # a measure with the names of what it refers to, ready for the views: placed in the field of the
 # edition given as $1, or, when $1 is NULL, of the current edition (or the newest it appears in)
-SELECT_MEASURES = """
+MEASURE_COLUMNS = """
 SELECT m.measure_id, m.slug, m.title, m.summary, m.description, m.translations, p.edition,
        e.name AS edition_name, e.year AS edition_year, e.is_current AS edition_current,
        e.translations AS edition_translations, p.field_slug, f.name AS field_name,
@@ -44,17 +44,31 @@ SELECT m.measure_id, m.slug, m.title, m.summary, m.description, m.translations, 
           JOIN fields pf ON pf.edition = pm.edition AND pf.slug = pm.field_slug
           LEFT JOIN core_areas pc ON pc.edition = pf.edition AND pc.slug = pf.core_area_slug
          WHERE pm.measure_id = m.measure_id) AS placement_list
-  FROM measures m
+"""
+_NAMES = """  JOIN editions e ON e.slug = p.edition
+  JOIN fields f ON f.edition = p.edition AND f.slug = p.field_slug
+  LEFT JOIN departments d ON d.code = m.lead_code
+"""
+PLACED_NEWEST = (
+    """  FROM measures m
   JOIN LATERAL (
         SELECT mf.edition, mf.field_slug
           FROM measure_fields mf JOIN editions me ON me.slug = mf.edition
          WHERE mf.measure_id = m.measure_id AND ($1::text IS NULL OR mf.edition = $1)
          ORDER BY me.is_current DESC, me.position DESC
          LIMIT 1) p ON true
-  JOIN editions e ON e.slug = p.edition
-  JOIN fields f ON f.edition = p.edition AND f.slug = p.field_slug
-  LEFT JOIN departments d ON d.code = m.lead_code
 """
+    + _NAMES
+)
+# the same for lists, which always name their edition ($1 NOT NULL): a plain join the planner answers
+# for all measures at once (the lateral search took 14 µs a measure: 140 ms of a list at 10,000)
+PLACED_IN_EDITION = (
+    """  FROM measures m
+  JOIN measure_fields p ON p.measure_id = m.measure_id AND p.edition = $1::text
+"""
+    + _NAMES
+)
+SELECT_MEASURES = MEASURE_COLUMNS + PLACED_NEWEST
 
 
 def as_uuid(ref: str) -> uuid.UUID | None:

@@ -13,7 +13,7 @@ from typing import Any, TypeAlias
 import asyncpg
 
 from radar_catalog.domain.search import SearchWords
-from radar_catalog.store.measures import SELECT_MEASURES
+from radar_catalog.store.measures import MEASURE_COLUMNS, PLACED_IN_EDITION, PLACED_NEWEST
 
 Conn: TypeAlias = asyncpg.Connection | asyncpg.Pool
 
@@ -99,6 +99,11 @@ def _narrowed(where: MeasureFilter, arg: _Args) -> str:
     return " WHERE " + " AND ".join(conditions)
 
 
+def _placed(where: MeasureFilter) -> str:
+    """FROM the measures placed in the filter's edition ($1), or each in its current or newest field."""
+    return PLACED_IN_EDITION if where.edition is not None else PLACED_NEWEST
+
+
 def _ranked(where: MeasureFilter, arg: _Args) -> str:
     """Hits in the title first, then by the full-text rank; then in the radar's order."""
     if not where.words:
@@ -117,18 +122,32 @@ def _ranked(where: MeasureFilter, arg: _Args) -> str:
 async def search_measures(
     conn: Conn, *, where: MeasureFilter, limit: int | None = None, offset: int = 0
 ) -> tuple[list[asyncpg.Record], int]:
-    """One page of the measures that pass the filter (best matches first when searching), and their count."""
-    arg = _Args(where.edition)  # $1: the edition SELECT_MEASURES places each measure in
-    sql = SELECT_MEASURES + _narrowed(where, arg) + _ranked(where, arg)
-    rows = await conn.fetch(sql + f" LIMIT {arg(limit)} OFFSET {arg(offset)}", *arg.values)
-    if offset == 0 and (limit is None or len(rows) < limit):
-        return list(rows), len(rows)
-    counted = _Args(where.edition)
-    narrowed = _narrowed(where, counted)
-    total = await conn.fetchval(
-        "SELECT count(*) FROM (" + SELECT_MEASURES + narrowed + ") x", *counted.values
+    """One page of the measures that pass the filter (best matches first when searching), and their count.
+
+    The page is chosen and counted over narrow rows; the whole rows are read for that page only.
+    """
+    arg = _Args(where.edition)  # $1: the edition each measure is placed in
+    chosen = await conn.fetch(
+        "SELECT m.measure_id, count(*) OVER () AS total"
+        + _placed(where)
+        + _narrowed(where, arg)
+        + _ranked(where, arg)
+        + f" LIMIT {arg(limit)} OFFSET {arg(offset)}",
+        *arg.values,
     )
-    return list(rows), int(total)
+    ids = [r["measure_id"] for r in chosen]
+    rows = await conn.fetch(
+        MEASURE_COLUMNS + _placed(where) + " WHERE m.measure_id = ANY ($2::uuid[])", where.edition, ids
+    )
+    place = {measure_id: n for n, measure_id in enumerate(ids)}
+    page = sorted(rows, key=lambda r: place[r["measure_id"]])
+    if chosen or offset == 0:
+        return page, int(chosen[0]["total"]) if chosen else 0
+    counted = _Args(where.edition)  # a page past the end: counted on its own
+    total = await conn.fetchval(
+        "SELECT count(*) FROM (SELECT 1" + _placed(where) + _narrowed(where, counted) + ") x", *counted.values
+    )
+    return page, int(total)
 
 
 async def measure_counts(conn: Conn, *, where: MeasureFilter) -> list[asyncpg.Record]:
@@ -137,7 +156,10 @@ async def measure_counts(conn: Conn, *, where: MeasureFilter) -> list[asyncpg.Re
     sql = (
         "SELECT x.field_slug, x.status, count(*)::int AS measures,"
         " min(x.start_year) AS first_year, max(x.end_year) AS last_year"
-        " FROM (" + SELECT_MEASURES + _narrowed(where, arg) + ") x"
+        " FROM (SELECT p.field_slug, m.status, m.start_year, m.end_year"
+        + _placed(where)
+        + _narrowed(where, arg)
+        + ") x"
         " GROUP BY x.field_slug, x.status ORDER BY x.field_slug, x.status"
     )
     return list(await conn.fetch(sql, *arg.values))
