@@ -58,19 +58,34 @@ async def upsert_measure(
     return bool(applied)
 
 
+# published comments and ratings (count, mean) of every measure: each table aggregated once
+ALL_COUNTS = """
+SELECT m.measure_id, m.slug, coalesce(c.n, 0) AS comments, coalesce(r.n, 0) AS ratings, r.mean
+  FROM measures m
+  LEFT JOIN (SELECT measure_id, count(*) AS n FROM comments WHERE status = 'published'
+              GROUP BY measure_id) c USING (measure_id)
+  LEFT JOIN (SELECT measure_id, count(*) AS n, round(avg(stars), 2)::float AS mean FROM ratings
+              GROUP BY measure_id) r USING (measure_id)
+ ORDER BY m.slug
+"""
+# the same for named measures (slugs $1 or ids $2): each counted through its own index entries,
+# so the answer does not grow with the comments of the others
+NAMED_COUNTS = """
+SELECT m.measure_id, m.slug,
+       (SELECT count(*) FROM comments c
+         WHERE c.measure_id = m.measure_id AND c.status = 'published') AS comments,
+       r.n AS ratings, r.mean
+  FROM measures m,
+       LATERAL (SELECT count(*) AS n, round(avg(stars), 2)::float AS mean FROM ratings
+                 WHERE measure_id = m.measure_id) r
+ WHERE m.slug = ANY ($1) OR m.measure_id = ANY ($2::uuid[])
+ ORDER BY m.slug
+"""
+
+
 async def participation_counts(conn: Conn, *, refs: Sequence[str] | None) -> list[asyncpg.Record]:
     """Published comments and ratings (count, mean) of the named measures (ids or slugs), or of all."""
-    return list(
-        await conn.fetch(
-            "SELECT m.measure_id, m.slug, coalesce(c.n, 0) AS comments, coalesce(r.n, 0) AS ratings,"
-            " r.mean FROM measures m"
-            " LEFT JOIN (SELECT measure_id, count(*) AS n FROM comments WHERE status = 'published'"
-            "  GROUP BY measure_id) c USING (measure_id)"
-            " LEFT JOIN (SELECT measure_id, count(*) AS n, round(avg(stars), 2)::float AS mean FROM ratings"
-            "  GROUP BY measure_id) r USING (measure_id)"
-            " WHERE $1::text[] IS NULL OR m.slug = ANY($1) OR m.measure_id = ANY($2::uuid[])"
-            " ORDER BY m.slug",
-            None if refs is None else list(refs),
-            [u for u in map(as_uuid, refs or ()) if u is not None],
-        )
-    )
+    if refs is None:
+        return list(await conn.fetch(ALL_COUNTS))
+    ids = [u for u in map(as_uuid, refs) if u is not None]
+    return list(await conn.fetch(NAMED_COUNTS, list(refs), ids))
