@@ -73,6 +73,16 @@ class RequestMetrics:
         self.app = app
         self.service_name = service_name
         self.routes_of = routes_of  # the app whose routes name the label
+        self.timers: dict[tuple[str, str, str], Histogram] = {}  # by method, route, status class
+
+    def timer(self, method: str, route: str, status: str) -> Histogram:
+        """The histogram of these labels, looked up in the registry once (labels() costs as much as
+        the observation)."""
+        key = (method, route, status)
+        found = self.timers.get(key)
+        if found is None:
+            found = self.timers[key] = HTTP_REQUEST_DURATION.labels(self.service_name, method, route, status)
+        return found
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -90,12 +100,9 @@ class RequestMetrics:
         try:
             await self.app(scope, receive, send_recording_status)
         finally:
-            HTTP_REQUEST_DURATION.labels(
-                self.service_name,
-                scope["method"],
-                _route_template(self.routes_of, scope),
-                f"{status // 100}xx",
-            ).observe(time.perf_counter() - started)
+            self.timer(scope["method"], _route_template(self.routes_of, scope), f"{status // 100}xx").observe(
+                time.perf_counter() - started
+            )
 
 
 @dataclass(frozen=True, eq=False)  # a registry keeps its collectors in a dict: hashed by identity

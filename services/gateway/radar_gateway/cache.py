@@ -53,6 +53,7 @@ class CachedResponse:
     headers: dict[str, str]
     etag: str
     stored_at: float
+    origin: object = None  # how the answer is given again, for whoever kept it (web/page_cache.py)
 
 
 def etag_of(body: bytes) -> str:
@@ -77,9 +78,16 @@ class PublicReadCache:
         return entry
 
     def put(
-        self, key: str, *, status: int, body: bytes, headers: dict[str, str], generation: int
+        self,
+        key: str,
+        *,
+        status: int,
+        body: bytes,
+        headers: dict[str, str],
+        generation: int,
+        origin: object = None,
     ) -> CachedResponse:
-        entry = CachedResponse(status, body, headers, etag_of(body), time.monotonic())
+        entry = CachedResponse(status, body, headers, etag_of(body), time.monotonic(), origin)
         if generation == self.generation:
             self._entries[key] = entry
             self._entries.move_to_end(key)

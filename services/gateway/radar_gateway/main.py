@@ -17,12 +17,13 @@ from radar_gateway.context import Gateway, request_redis
 from radar_gateway.forward import Forwarder
 from radar_gateway.openapi import router as openapi_router
 from radar_gateway.proxies import trust_proxies
-from radar_gateway.security import BodyLimit, CrossSiteRefusal, HeadAsGet, SecurityHeaders
+from radar_gateway.security import BodyLimit, CrossSiteRefusal, PublicAnswers
 from radar_gateway.security_log import configure_security_log
 from radar_gateway.web import dev_mail, install_web, subscribe
 from radar_gateway.web.i18n import use_catalogs
 from radar_gateway.web.legal import load_legal_texts
 from radar_gateway.web.legal import router as legal_router
+from radar_gateway.web.page_cache import KeptAnswers
 from radar_gateway.web.problems import error_page
 from radar_lib.last_resort import LastResort
 from radar_lib.metrics import install_metrics
@@ -91,13 +92,13 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     load_legal_texts(s.legal_texts_file)  # a city's legal texts file that does not fit stops the start
     app.include_router(legal_router)  # imprint, privacy, accessibility statement
     install_web(app)  # the web pages, their static files and HTML error pages
+    app.add_middleware(KeptAnswers)  # innermost: kept pages and feeds before routing, as routed ones
     install_metrics(app, service_name=s.service_name, collect=None, allow=from_this_host)
-    app.add_middleware(LastResort, error_page=error_page)  # innermost: its answers get the headers too
-    app.add_middleware(HeadAsGet)  # every route that takes GET takes HEAD
+    app.add_middleware(LastResort, error_page=error_page)  # its answers get the headers and HEAD too
     app.add_middleware(BodyLimit, max_bytes=s.max_body_bytes)
     # before any body is read
     app.add_middleware(CrossSiteRefusal, public_url=s.public_url, loopback_aliases=s.is_development)
-    app.add_middleware(SecurityHeaders, hsts=not s.is_development)
+    app.add_middleware(PublicAnswers, hsts=not s.is_development)  # security headers; HEAD wherever GET
     trust_proxies(app, s.trusted_proxies)  # outermost: everything inside sees the real client
     instrument(app, s.service_name)  # only while spans are exported (telemetry.py)
     return app

@@ -1,4 +1,4 @@
-"""ASGI middleware at the public edge: security headers, cross-site writes, the body limit.
+"""ASGI middleware at the public edge: security headers, HEAD, cross-site writes, the body limit.
 
 - Every answer, errors and 304s included, carries the same strict Content-Security-Policy and
   its companions, and outside development Strict-Transport-Security. Personal and staff answers
@@ -41,8 +41,14 @@ UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
-class SecurityHeaders:
-    """Adds the security headers to every response, and `no-store` to the private ones."""
+class PublicAnswers:
+    """How every answer leaves: with the security headers, and to a HEAD as to a GET, without its body.
+
+    Private paths get `no-store` instead of whatever the route said. A HEAD runs as GET, so its
+    headers are those of the GET (Content-Length, ETag, Last-Modified included) and a conditional
+    HEAD gets its 304 too; every 405 whose Allow names GET names HEAD as well. Both in one
+    middleware: each wrapper around `send` costs every answer.
+    """
 
     def __init__(self, app: ASGIApp, *, hsts: bool) -> None:
         self.app = app
@@ -53,42 +59,21 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         private = scope["path"].startswith(PRIVATE_PATHS)
+        head = scope["method"] == "HEAD"
 
-        async def send_with_headers(message: Message) -> None:
+        async def send_public(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = message.get("headers", [])
+                if message["status"] == 405:
+                    headers = [_with_head(h) for h in headers]
                 if private:
                     headers = [h for h in headers if h[0].lower() != b"cache-control"] + [NO_STORE]
                 message["headers"] = [*headers, *self.headers]
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
-
-
-class HeadAsGet:
-    """Answers HEAD wherever GET works: the request runs as GET and the body is dropped.
-
-    The headers stay those of the GET (Content-Length, ETag, Last-Modified included), so a
-    conditional HEAD gets its 304 too; every 405 whose Allow names GET names HEAD as well.
-    """
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        head = scope["method"] == "HEAD"
-
-        async def send_for_method(message: Message) -> None:
-            if message["type"] == "http.response.start" and message["status"] == 405:
-                message["headers"] = [_with_head(h) for h in message.get("headers", [])]
-            elif message["type"] == "http.response.body" and head:
+            elif head and message["type"] == "http.response.body":
                 message = {**message, "body": b""}
             await send(message)
 
-        await self.app({**scope, "method": "GET"} if head else scope, receive, send_for_method)
+        await self.app({**scope, "method": "GET"} if head else scope, receive, send_public)
 
 
 def _with_head(header: tuple[bytes, bytes]) -> tuple[bytes, bytes]:

@@ -14,17 +14,18 @@ import xml.etree.ElementTree as ET
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.utils import format_datetime, parsedate_to_datetime
+from email.utils import format_datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from radar_gateway.cache import etag_of
 from radar_gateway.context import gateway_of
-from radar_gateway.web.i18n import Translate, pick_language, translator
+from radar_gateway.web.i18n import Translate, translator
 from radar_gateway.web.links import Slug
+from radar_gateway.web.page_cache import Fresh, Kind, answer_feed, feed_language, kept
 from radar_gateway.web.services import call, together
-from radar_gateway.web.validators import etag_matches, etag_of
 from radar_gateway.web.views import history_lines
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -157,7 +158,7 @@ def atom_feed(head: FeedHead, items: Sequence[FeedEntry], *, t: Translate, lang:
 
 
 def _language(request: Request) -> tuple[str, Translate]:
-    lang, _ = pick_language(request.query_params.get("lang"), None)
+    lang = feed_language(request)
     return lang, translator(lang)
 
 
@@ -174,38 +175,13 @@ async def _kept_feed(
     request: Request, build: Callable[[], Awaitable[tuple[bytes, list[FeedEntry]]]]
 ) -> Response:
     """The feed as built once per change (kept beside the rendered pages and emptied with them)."""
-    gw = gateway_of(request)
-    key = f"feed|{request.url.path}?{sorted(request.query_params.multi_items())}"
-    entry = gw.pages.get(key) if gw.settings.page_cache_entries > 0 else None
-    if entry is None:
-        generation = gw.pages.generation
+
+    async def fresh() -> Fresh:
         document, items = await build()
-        headers = _validators(document, items)
-        entry = gw.pages.put(key, status=200, body=document, headers=headers, generation=generation)
-    return _answer(request, entry.body, entry.headers)
+        return Fresh(200, document, _validators(document, items), keep=True)
 
-
-def _answer(request: Request, document: bytes, headers: dict[str, str]) -> Response:
-    """The feed, or 304 when If-None-Match names its ETag or (without one) If-Modified-Since is not older."""
-    if "if-none-match" in request.headers:
-        unchanged = etag_matches(request, headers["etag"])
-    else:
-        modified = headers.get("last-modified")
-        unchanged = modified is not None and _not_older(
-            request.headers.get("if-modified-since"), parsedate_to_datetime(modified)
-        )
-    if unchanged:
-        return Response(status_code=304, headers=headers)
-    return Response(document, media_type="application/atom+xml; charset=utf-8", headers=headers)
-
-
-def _not_older(since: str | None, newest: datetime) -> bool:
-    """True if an If-Modified-Since date is at or after the newest entry (to the second)."""
-    try:
-        known = parsedate_to_datetime(since) if since else None
-    except (TypeError, ValueError):
-        return False  # a date that is no date is ignored, as RFC 9110 asks
-    return known is not None and known.tzinfo is not None and known >= newest.replace(microsecond=0)
+    entry, _ = await kept(request, lang=feed_language(request), kind=Kind.FEED, build=fresh)
+    return answer_feed(request, entry)
 
 
 @router.get("/feeds/changes.atom")

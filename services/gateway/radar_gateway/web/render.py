@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
+from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlencode
@@ -175,7 +176,7 @@ class Page:
 
 
 def _signed(nonce: str, key: bytes, *, purpose: bytes = b"radar-form") -> str:
-    return hmac.new(key, purpose + b"|" + nonce.encode(), hashlib.sha256).hexdigest()[:40]
+    return hmac.digest(key, purpose + b"|" + nonce.encode(), "sha256").hex()[:40]
 
 
 def notice_cookie(notice: str, *, key: bytes, now: float) -> str:
@@ -203,7 +204,7 @@ async def page_of(request: Request) -> Page:
 async def read_page(request: Request, *, outage_ok: bool) -> Page:
     """The Page of a request; with outage_ok a session Redis cannot tell about now is left unknown."""
     lang, remember = pick_language(request.query_params.get("lang"), request.cookies.get(LANG_COOKIE))
-    page = Page(request=request, lang=lang, t=translator(lang), session=None)
+    page = visitor_page(request, lang=lang, remember=remember)
     if token := request.cookies.get(SESSION_COOKIE):
         try:
             gw = gateway_of(request)
@@ -212,6 +213,13 @@ async def read_page(request: Request, *, outage_ok: bool) -> Page:
             if not outage_ok:
                 raise
             page.session_unknown = True
+    return page
+
+
+def visitor_page(request: Request, *, lang: str, remember: bool) -> Page:
+    """The Page of a request without a session, in the language pick_language chose (and whether
+    the language cookie must be set)."""
+    page = Page(request=request, lang=lang, t=translator(lang), session=None)
     if remember:
         page.cookies[LANG_COOKIE] = (lang, 365 * 86400)
     return page
@@ -219,18 +227,28 @@ async def read_page(request: Request, *, outage_ok: bool) -> Page:
 
 def apply_cookies(page: Page, response: R) -> R:
     """Set the cookies the page collected: HttpOnly, SameSite=Lax, Secure outside development."""
-    settings = gateway_of(page.request).settings
-    for name, (value, max_age) in page.cookies.items():
-        response.set_cookie(
-            name,
-            value,
-            max_age=max_age,
-            httponly=True,
-            samesite="lax",
-            secure=settings.secure_cookies,
-            path="/",
+    if page.cookies:
+        secure = gateway_of(page.request).settings.secure_cookies
+        response.raw_headers.extend(
+            cookie_header(name, value, max_age=max_age, secure=secure)
+            for name, (value, max_age) in page.cookies.items()
         )
     return response
+
+
+_QUOTING = SimpleCookie()  # only for its value_encode: a value quoted as http.cookies quotes it
+
+
+def cookie_header(name: str, value: str, *, max_age: int | None, secure: bool) -> tuple[bytes, bytes]:
+    """The Set-Cookie header of one of our cookies, word for word as Starlette's set_cookie writes it
+    (HttpOnly, Path=/, SameSite=lax), without building a SimpleCookie for each: a first visit pays it."""
+    parts = [f"{name}={_QUOTING.value_encode(value)[1]}", "HttpOnly"]
+    if max_age is not None:
+        parts.append(f"Max-Age={max_age}")
+    parts += ["Path=/", "SameSite=lax"]
+    if secure:
+        parts.append("Secure")
+    return b"set-cookie", "; ".join(parts).encode("latin-1")
 
 
 def render(page: Page, template: str, *, status: int = 200, **context: Any) -> Response:
