@@ -10,7 +10,11 @@ from functools import lru_cache
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
+from starlette.requests import cookie_parser
+from starlette.routing import BaseRoute
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from radar_gateway.cache import CachedResponse
 from radar_gateway.config import GatewaySettings
 from radar_gateway.context import Gateway, gateway_of
 from radar_gateway.forward import routed_path, wire_query
@@ -19,6 +23,8 @@ from radar_gateway.limits import Kind, client_key, take
 from radar_gateway.security import UNSAFE_METHODS
 from radar_gateway.security_log import Event, record
 from radar_gateway.sessions import CSRF_HEADER, SESSION_COOKIE, Session, load_session
+from radar_gateway.web.i18n import LANG_COOKIE
+from radar_gateway.web.render import FORM_COOKIE
 from radar_lib.token import ANONYMOUS, Principal
 from radar_lib.web import ApiError, error_response
 
@@ -174,7 +180,7 @@ async def _public_read(gw: Gateway, *, path: str, query: str, incoming: dict[str
     The answer's language follows `?lang=` or else Accept-Language: both are part of the cache key,
     and `Vary: Accept-Language` tells every shared cache on the way.
     """
-    key = f"{path}?{query}|{incoming.get('accept-language', '')}"
+    key = read_key(path, query, incoming.get("accept-language", ""))
     entry = gw.cache.get(key)
     if entry is None:
         generation = gw.cache.generation
@@ -189,7 +195,65 @@ async def _public_read(gw: Gateway, *, path: str, query: str, incoming: dict[str
         entry = gw.cache.put(
             key, status=200, body=bytes(response.body), headers=passed, generation=generation
         )
+    return read_answer(entry, incoming.get("if-none-match", ""))
+
+
+def read_key(path: str, query: str, accept_language: str) -> str:
+    """The cache key of a public catalog read: the path and query on the wire, and the languages asked for."""
+    return f"{path}?{query}|{accept_language}"
+
+
+def read_answer(entry: CachedResponse, if_none_match: str) -> Response:
+    """A kept catalog read, or 304 when the client holds it already."""
     validators = {"etag": entry.etag, "cache-control": "public, no-cache", "vary": "Accept-Language"}
-    if entry.etag in {t.strip() for t in incoming.get("if-none-match", "").split(",")}:
+    if entry.etag in {t.strip() for t in if_none_match.split(",")}:
         return Response(status_code=304, headers=validators)
     return Response(content=entry.body, status_code=entry.status, headers={**entry.headers, **validators})
+
+
+class KeptReads:
+    """The fast path of public catalog reads: a GET whose answer the cache holds is given before
+    routing, when the request carries no cookie that could make it anyone's but the public's.
+
+    Innermost of the middleware, as web/page_cache.py's KeptAnswers: the answer gets the security
+    headers, HEAD, the metrics (under the forwarding route) and the last resort as routed ones do.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.route: BaseRoute | None = None  # the forwarding route, for the metrics' label
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        read = scope["type"] == "http" and scope["method"] == "GET" and scope["path"].startswith(API_PATHS)
+        if read and self.route is not None:
+            response = self._kept(scope, self.route)
+            if response is not None:
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+        if read and self.route is None and getattr(scope.get("route"), "endpoint", None) is forward:
+            self.route = scope["route"]  # the routes set it; the first reads always go to them
+
+    def _kept(self, scope: Scope, forwarding: BaseRoute) -> Response | None:
+        headers = {name: value for name, value in scope["headers"] if name in READ_HEADERS}
+        if (
+            b"cookie" in headers
+            and not cookie_parser(headers[b"cookie"].decode("latin-1")).keys() <= PUBLIC_COOKIES
+        ):
+            return None  # a staff session, or a cookie we do not know: the route decides
+        try:
+            path = routed_path(scope, prefix=router.prefix)  # only catalog reads are ever kept under it
+        except ApiError:
+            return None  # a path the routes refuse, with their own answer
+        gw: Gateway = scope["app"].state.gateway
+        language = headers.get(b"accept-language", b"").decode("latin-1")
+        entry = gw.cache.get(read_key(path.wire, wire_query(scope), language))
+        if entry is None:
+            return None
+        scope["route"] = forwarding
+        return read_answer(entry, headers.get(b"if-none-match", b"").decode("latin-1"))
+
+
+API_PATHS = router.prefix + "/"
+READ_HEADERS = frozenset({b"cookie", b"accept-language", b"if-none-match"})
+PUBLIC_COOKIES = frozenset({PARTICIPANT_COOKIE, FORM_COOKIE, LANG_COOKIE})  # none of them is a staff member

@@ -9,7 +9,7 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.routing import APIRoute
 
-from radar_gateway.api import router
+from radar_gateway.api import KeptReads, router
 from radar_gateway.auth_api import router as auth_router
 from radar_gateway.cache import MEASURE_STREAMS, PAGE_STREAMS, CacheInvalidator, PublicReadCache
 from radar_gateway.config import GatewaySettings
@@ -92,7 +92,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     load_legal_texts(s.legal_texts_file)  # a city's legal texts file that does not fit stops the start
     app.include_router(legal_router)  # imprint, privacy, accessibility statement
     install_web(app)  # the web pages, their static files and HTML error pages
-    app.add_middleware(KeptAnswers)  # innermost: kept pages and feeds before routing, as routed ones
+    app.add_middleware(KeptReads)  # innermost: kept catalog reads before routing, as routed ones
+    app.add_middleware(KeptAnswers)  # kept pages and feeds before routing, as routed ones
     install_metrics(app, service_name=s.service_name, collect=None, allow=from_this_host)
     app.add_middleware(LastResort, error_page=error_page)  # its answers get the headers and HEAD too
     app.add_middleware(BodyLimit, max_bytes=s.max_body_bytes)

@@ -47,8 +47,9 @@ def local_target(target: str | None) -> str | None:
     return posixpath.normpath(path) + mark + query
 
 
-def page_slug(slug: str) -> str:
-    """The slug in the path; 404 for anything that cannot be one."""
+async def page_slug(slug: str) -> str:
+    """The slug in the path; 404 for anything that cannot be one (async: FastAPI would run a plain
+    function in a worker thread, 9 % of a routed measure page)."""
     if not SLUG.fullmatch(slug):
         raise HTTPException(404, "There is no such page.")
     return slug
