@@ -49,6 +49,7 @@ class GatewaySettings(ServiceSettings):
     page_cache_seconds: float = 300.0  # a kept page is rendered anew at the latest after this long
     blips_at_most: int = Field(default=150, ge=1)  # more measures: a blip per field and ring (web/pages.py)
     list_page_size: int = Field(default=100, ge=1, le=100)  # measures per page of the radar's list
+    thread_page_size: int = Field(default=50, ge=1, le=100)  # top-level comments per page of a thread
 
     SECRET_FIELDS: ClassVar[tuple[str, ...]] = ("internal_token_secret", "session_secret")
 

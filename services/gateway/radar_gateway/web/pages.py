@@ -26,6 +26,7 @@ from radar_gateway.web.render import Page, page_of, render
 from radar_gateway.web.report_views import measure_cycle
 from radar_gateway.web.search_view import Search, searched_measures, searched_page
 from radar_gateway.web.services import ServiceError, all_measures, call, together, vocabulary
+from radar_gateway.web.thread_view import Thread, thread_href, thread_number, thread_page
 from radar_gateway.web.views import (
     ListPage,
     decimal,
@@ -218,18 +219,6 @@ def participant_of(page: Page) -> uuid.UUID | None:
     return read_participant(page.request.cookies.get(PARTICIPANT_COOKIE), key=key)
 
 
-async def _thread(request: Request, slug: str, viewer: Principal) -> list[dict[str, Any]] | None:
-    """The thread as this viewer sees it (their own pending and rejected comments in place); None when
-    participation cannot say."""
-    try:
-        answer = await call(
-            request, "participation", f"/measures/{slug}/comments", query={"per_page": 100}, principal=viewer
-        )
-    except ServiceError as exc:
-        return [] if exc.status == 404 else None  # 404: participation has not heard of it yet
-    return list(answer["items"])
-
-
 async def _rating(request: Request, slug: str, viewer: Principal) -> dict[str, Any] | None:
     try:
         return dict(await call(request, "participation", f"/measures/{slug}/rating", principal=viewer))
@@ -246,12 +235,10 @@ async def _netiquette(request: Request) -> dict[str, dict[str, Any]] | None:
     return {clause["code"]: clause for clause in answer["clauses"]}
 
 
-def _places(
-    measure: dict[str, Any], thread: list[dict[str, Any]] | None, clauses: dict[str, Any] | None
-) -> set[str]:
+def _places(measure: dict[str, Any], thread: Thread | None, clauses: dict[str, Any] | None) -> set[str]:
     """Where the page has a form to show a refusal beside."""
     places = {"rating"} | (set() if measure["archived"] else {"comment"})
-    for top in thread or []:
+    for top in thread.items if thread else []:
         if top["status"] == "published" and not measure["archived"]:
             places.add(f"reply-{top['id']}")
         for c in [top, *top.get("replies", [])]:
@@ -279,7 +266,7 @@ async def show_measure(
     measure, history, thread, rating, clauses, fields, known, cycle = await together(
         call(request, "catalog", f"/measures/{slug}"),
         call(request, "catalog", f"/measures/{slug}/history"),
-        _thread(request, slug, principal),
+        thread_page(request, slug, principal, thread_number(request)),
         _rating(request, slug, principal),
         _netiquette(request),
         call(request, "catalog", "/fields"),
@@ -308,6 +295,9 @@ async def show_measure(
         history=changes,
         cycle=cycle,
         thread=thread,
+        thread_query=thread.query if thread else "",
+        thread_href=lambda number: thread_href(slug, number),
+        number=lambda n: _number(n, page.lang),
         rating=rating,
         stars=STARS,
         clauses=clauses,

@@ -37,6 +37,7 @@ from radar_gateway.web.problems import PageProblem
 from radar_gateway.web.render import Page, page_of, redirect
 from radar_gateway.web.services import ServiceError, call
 from radar_gateway.web.subscribe import watch_comment
+from radar_gateway.web.thread_view import thread_end, thread_href, thread_number
 from radar_lib.token import Principal
 from radar_lib.web import ApiError
 
@@ -130,8 +131,8 @@ def _comment_id(ref: str) -> uuid.UUID:
 @router.get("/massnahmen/{slug}/kommentare")
 @router.get("/massnahmen/{slug}/kommentare/{ref}/zurueckziehen")
 async def back_to_thread(slug: Slug, page: PageDep) -> Response:
-    """Where a comment form leaves the browser, asked for again: the thread."""
-    return redirect(page, f"/massnahmen/{slug}#kommentare")
+    """Where a comment form leaves the browser, asked for again: the thread, at the form's page."""
+    return redirect(page, thread_href(slug, thread_number(page.request)))
 
 
 @router.post("/massnahmen/{slug}/kommentare")
@@ -158,12 +159,18 @@ async def send_comment(slug: Slug, page: PageDep) -> Response:
     except (ApiError, ServiceError) as exc:
         return await _refused(page, slug, exc, place=place, kind=Kind.COMMENT, draft=draft)
     who.remember()
+    # a reply stays with its comment, on the form's page; a new comment comes last
+    shown = (
+        thread_href(slug, thread_number(request))
+        if draft.parent_id
+        else await thread_end(request, slug, who.principal)
+    )
     if watch := _field(form, "watch_email").strip():  # the comment is stored whether or not this works
         comment_id = str(taken["id"])
         watched = await watch_comment(page, who.principal, comment_id=comment_id, email=watch, slug=slug)
         notice = "kommentar_benachrichtigung" if watched else "kommentar_ohne_benachrichtigung"
-        return redirect(page, f"/massnahmen/{slug}#kommentare", notice=notice)
-    return redirect(page, f"/massnahmen/{slug}#kommentare", notice="kommentar")
+        return redirect(page, shown, notice=notice)
+    return redirect(page, shown, notice="kommentar")
 
 
 @router.post("/massnahmen/{slug}/kommentare/{ref}/zurueckziehen")
@@ -179,7 +186,7 @@ async def withdraw_comment(slug: Slug, ref: str, page: PageDep) -> Response:
         await call(request, "participation", path, method="POST", principal=who.principal)
     except (ApiError, ServiceError) as exc:
         return await _refused(page, slug, exc, place="thread", kind=Kind.COMMENT)
-    return redirect(page, f"/massnahmen/{slug}#kommentare", notice="kommentar_zurueckgezogen")
+    return redirect(page, thread_href(slug, thread_number(request)), notice="kommentar_zurueckgezogen")
 
 
 # --- ratings -------------------------------------------------------------------------------------
@@ -242,9 +249,9 @@ def _measure_slug(page: Page, form: FormData | None = None) -> str | None:
 
 @router.get("/kommentare/{ref}/melden")
 async def back_to_reported(ref: str, page: PageDep) -> Response:
-    """Where a report form leaves the browser, asked for again: the comment's thread."""
+    """Where a report form leaves the browser, asked for again: the comment's thread, at the form's page."""
     slug = _measure_slug(page)
-    return redirect(page, f"/massnahmen/{slug}#kommentare" if slug else "/")
+    return redirect(page, thread_href(slug, thread_number(page.request)) if slug else "/")
 
 
 @router.post("/kommentare/{ref}/melden")
@@ -266,4 +273,4 @@ async def report_comment(ref: str, page: PageDep) -> Response:
     except (ApiError, ServiceError) as exc:
         return await _refused(page, slug, exc, place=f"report-{comment_id}", kind=Kind.REPORT)
     who.remember()
-    return redirect(page, f"/massnahmen/{slug}#kommentare", notice="kommentar_gemeldet")
+    return redirect(page, thread_href(slug, thread_number(request)), notice="kommentar_gemeldet")
