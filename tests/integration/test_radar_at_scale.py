@@ -152,3 +152,12 @@ async def test_the_editors_list_comes_in_pages_that_hold_every_measure(tight: Sy
     assert 'rel="next"' not in last.text and 'rel="prev"' in last.text
     seen += edit_link.findall(last.text)
     assert len(set(seen)) == 2
+
+
+async def test_a_page_number_in_other_digits_is_the_first_page(munich: System) -> None:
+    browser = munich.client()
+    first = await browser.get("/")
+    for odd in ("²", "٣", "３"):
+        r = await browser.get("/", params={"seite": odd})
+        assert r.status_code == 200, odd
+        assert listed(r.text) == listed(first.text), odd

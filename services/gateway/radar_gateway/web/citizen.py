@@ -16,6 +16,7 @@ from fastapi.responses import Response
 
 from radar_gateway.context import gateway_of
 from radar_gateway.identity import PARTICIPANT_COOKIE, read_participant
+from radar_gateway.numbers import page_number
 from radar_gateway.web.i18n import Translate
 from radar_gateway.web.problems import PageProblem
 from radar_gateway.web.render import Page, page_of, redirect, render
@@ -69,13 +70,9 @@ async def _clauses(request: Request) -> dict[str, dict[str, Any]] | None:
 # --- "Meine Beiträge" ----------------------------------------------------------------------
 
 
-def _page_number(raw: str | None) -> int:
-    return int(raw) if raw and raw.isdigit() and 0 < int(raw) <= 10_000 else 1
-
-
 async def _my_contributions(page: Page, *, status: int = 200, error: str | None = None) -> Response:
     participant = _participant(page)
-    number = _page_number(page.request.query_params.get("seite"))
+    number = page_number(page.request.query_params.get("seite"))
     comments: list[dict[str, Any]] = []
     total, clauses, rejected = 0, None, False
     if participant is not None:

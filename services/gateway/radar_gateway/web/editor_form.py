@@ -8,6 +8,8 @@ from typing import Any
 
 from starlette.datastructures import FormData
 
+from radar_gateway.numbers import whole_number
+
 TEXTS = ("title", "summary", "description")
 ERROR_FIELDS = {  # which form field a catalog error code belongs to
     "TITLE_EMPTY": "title",
@@ -63,10 +65,10 @@ def _number(posted: FormData, form: MeasureForm, name: str, *, code: str) -> int
     if not text:
         return None
     digits = text.rstrip("%").strip() if name == "progress" else text
-    if not digits.isdigit():
+    number = whole_number(digits)
+    if number is None:
         form.refuse(code)
-        return None
-    return int(digits)
+    return number
 
 
 def from_measure(measure: Mapping[str, Any]) -> MeasureForm:
@@ -108,5 +110,5 @@ def read_form(posted: FormData, *, goals_by_field: Mapping[str, Sequence[str]]) 
         ],
     }
     version = str(posted.get("expected_version", ""))
-    form.expected_version = int(version) if version.isdigit() else None
+    form.expected_version = whole_number(version)
     return form

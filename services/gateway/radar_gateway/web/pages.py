@@ -18,6 +18,7 @@ from fastapi.responses import Response
 
 from radar_gateway.context import gateway_of
 from radar_gateway.identity import PARTICIPANT_COOKIE, read_participant
+from radar_gateway.numbers import page_number
 from radar_gateway.web.editions_view import radar_switch
 from radar_gateway.web.links import Slug
 from radar_gateway.web.page_cache import served
@@ -32,7 +33,6 @@ from radar_gateway.web.views import (
     decimal,
     group_measures,
     history_lines,
-    list_number,
     participation_counts,
     period,
     read_filters,
@@ -53,7 +53,7 @@ async def _radar_page(page: Page) -> Response:
     request = page.request
     filters = read_filters(request.query_params)
     filtered = any(filters.values())
-    number = list_number(request.query_params.get("seite"))
+    number = page_number(request.query_params.get("seite"))
     settings = gateway_of(request).settings
     size = settings.list_page_size
     fields, areas, counted, known = await together(

@@ -30,6 +30,7 @@ from starlette.datastructures import FormData
 from radar_gateway.context import gateway_of
 from radar_gateway.identity import PARTICIPANT_COOKIE, sign_participant
 from radar_gateway.limits import Kind, take
+from radar_gateway.numbers import whole_number
 from radar_gateway.web.i18n import has_text
 from radar_gateway.web.links import SLUG, Slug
 from radar_gateway.web.pages import Draft, Refusal, participant_of, show_measure
@@ -208,12 +209,13 @@ async def rate(slug: Slug, page: PageDep) -> Response:
     stars = _field(form, "stars")
     try:
         _require_token(page, form)
-        if not stars.isdigit() or len(stars) > 1:  # none chosen; the range is participation's to check
+        chosen = whole_number(stars) if len(stars) == 1 else None
+        if chosen is None:  # none chosen; the range is participation's to check
             raise ApiError(422, "RATING_OUT_OF_RANGE", "Choose 1 to 5 stars.")
         await take(request, gateway_of(request), Kind.RATING, who.id)
         path = f"/measures/{slug}/rating"
         await call(
-            request, "participation", path, method="PUT", body={"stars": int(stars)}, principal=who.principal
+            request, "participation", path, method="PUT", body={"stars": chosen}, principal=who.principal
         )
     except (ApiError, ServiceError) as exc:
         return await _refused(page, slug, exc, place="rating", kind=Kind.RATING)

@@ -22,6 +22,7 @@ from markupsafe import Markup
 from radar_gateway.context import gateway_of
 from radar_gateway.failures import REDIS_AWAY
 from radar_gateway.limits import client_key
+from radar_gateway.numbers import whole_number
 from radar_gateway.security_log import Event, record
 from radar_gateway.sessions import SESSION_COOKIE, Session, load_session
 from radar_gateway.web.i18n import (
@@ -190,7 +191,8 @@ def read_notice(cookie: str | None, *, key: bytes, now: float) -> str | None:
     content, _, signature = (cookie or "").rpartition(".")
     notice, _, given = content.partition(".")
     if not (
-        given.isdigit() and hmac.compare_digest(signature, _signed(content, key, purpose=b"radar-notice"))
+        whole_number(given) is not None
+        and hmac.compare_digest(signature, _signed(content, key, purpose=b"radar-notice"))
     ):
         return None
     return notice_of(notice) if 0 <= now - int(given) <= NOTICE_SECONDS else None

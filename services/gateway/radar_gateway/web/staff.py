@@ -9,13 +9,14 @@ from fastapi.responses import Response
 
 from radar_gateway.context import gateway_of
 from radar_gateway.logins import log_in
+from radar_gateway.numbers import page_number, whole_number
 from radar_gateway.sessions import CSRF_COOKIE, SESSION_COOKIE, close_session
 from radar_gateway.web.editor_form import MeasureForm, from_measure, read_form
 from radar_gateway.web.links import Slug, local_target, routed_path
 from radar_gateway.web.problems import LoginRequired, PageProblem
 from radar_gateway.web.render import Page, page_of, redirect, render
 from radar_gateway.web.services import ServiceError, call, together, vocabulary
-from radar_gateway.web.views import ListPage, list_number
+from radar_gateway.web.views import ListPage
 from radar_lib.token import Principal
 from radar_lib.web import ApiError
 
@@ -164,7 +165,7 @@ def admin_of(page: Page) -> Principal:
 async def editor_home(page: PageDep) -> Response:
     """Every measure, archived ones too, each with a link to its edit form."""
     who = editor_of(page)
-    number = list_number(page.request.query_params.get("seite"))
+    number = page_number(page.request.query_params.get("seite"))
     size = gateway_of(page.request).settings.list_page_size
     query = {"archived": "true", "page": number, "per_page": size}
     answer = await call(page.request, "catalog", "/measures", query=query, principal=who)
@@ -277,7 +278,7 @@ async def archive(slug: Slug, page: PageDep) -> Response:
     error = None if page.csrf_ok(str(posted.get("csrf_token", ""))) else "CSRF_FAILED"
     if error is None:
         version = str(posted.get("expected_version", ""))
-        body = {"change_note": note, "expected_version": int(version) if version.isdigit() else None}
+        body = {"change_note": note, "expected_version": whole_number(version)}
         try:
             await call(
                 page.request, "catalog", f"/measures/{slug}/archive", method="POST", body=body, principal=who

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from radar_gateway.context import gateway_of
+from radar_gateway.numbers import page_number
 from radar_gateway.web.editions_view import (
     edition_href,
     edition_param,
@@ -23,7 +24,7 @@ from radar_gateway.web.problems import PageProblem
 from radar_gateway.web.radar_view import measure_groups, moved_recently, radar_view
 from radar_gateway.web.render import Page, page_of, render
 from radar_gateway.web.services import call, together
-from radar_gateway.web.views import ListPage, list_number, measure_order, participation_counts, period
+from radar_gateway.web.views import ListPage, measure_order, participation_counts, period
 
 router = APIRouter(include_in_schema=False)
 PageDep = Annotated[Page, Depends(page_of)]
@@ -88,7 +89,7 @@ async def _field_page(slug: str, page: Page, edition: str | None) -> Response:
         moved = await moved_recently(request, placed)
     else:  # too many for a blip each: a blip per ring, and the list in pages
         listing = ListPage(
-            number=list_number(request.query_params.get("seite")),
+            number=page_number(request.query_params.get("seite")),
             total=field["measure_count"],
             size=settings.list_page_size,
         )

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from radar_gateway.numbers import whole_number
 from radar_gateway.web.i18n import Translate
 from radar_gateway.web.radar_layout import (
     RING_ORDER,
@@ -23,7 +24,7 @@ FILTER_NAMES = ("q", "field", "status", "lead", "principle", "year")
 def read_filters(params: Mapping[str, str]) -> dict[str, str]:
     """The filters of the radar form, trimmed; a year that is no year is dropped."""
     chosen = {name: params.get(name, "").strip()[:200] for name in FILTER_NAMES}
-    if chosen["year"] and not (chosen["year"].isdigit() and len(chosen["year"]) == 4):
+    if chosen["year"] and not (whole_number(chosen["year"]) is not None and len(chosen["year"]) == 4):
         chosen["year"] = ""
     return chosen
 
@@ -52,11 +53,6 @@ class ListPage:
     @property
     def last(self) -> int:
         return min(self.total, self.number * self.size)
-
-
-def list_number(raw: str | None) -> int:
-    """The list page asked for ("seite"); anything but a page number is the first."""
-    return int(raw) if raw and raw.isdigit() and 0 < int(raw) <= 10_000 else 1
 
 
 @dataclass
