@@ -367,6 +367,9 @@ async def test_history_lists_every_change_newest_first_and_changes_span_all_meas
         assert [(c["measure"]["slug"], c["version"]) for c in middle["items"]] == [(slug, 2), (other, 1)]
         oldest = (await client.get("/changes?per_page=2&page=3", headers=reader)).json()
         assert [(c["measure"]["slug"], c["version"]) for c in oldest["items"]] == [(slug, 1)]
+        assert middle["total"] == oldest["total"] == 5
+        whole = (await client.get("/changes?per_page=100", headers=reader)).json()
+        assert whole["total"] == len(whole["items"]) == 5
 
 
 async def test_exports_hold_every_measure_archived_ones_included(

@@ -244,7 +244,7 @@ async def insert_change(
 
 HISTORY_COLUMNS = (
     "SELECT c.measure_id, m.slug, m.title, m.translations, c.version, c.kind, c.changes, c.change_note,"
-    " c.changed_by, c.changed_at, count(*) OVER () AS total"
+    " c.changed_by, c.changed_at"
     " FROM measure_changes c JOIN measures m USING (measure_id)"
 )
 
@@ -257,12 +257,16 @@ async def history(conn: Conn, *, measure_id: uuid.UUID) -> list[asyncpg.Record]:
 
 
 async def recent_changes(conn: Conn, *, limit: int, offset: int) -> tuple[list[asyncpg.Record], int]:
-    """One page of all changes to all measures, newest first, and how many there are."""
+    """One page of all changes to all measures, newest first, and how many there are.
+
+    The page is read along the index of the newest changes and counted apart: counting it with the
+    page (a window) joined every change of every measure first, 44 ms of the feed at 10,000 measures.
+    """
     rows = await conn.fetch(
         HISTORY_COLUMNS + " ORDER BY c.changed_at DESC, c.measure_id, c.version DESC LIMIT $1 OFFSET $2",
         limit,
         offset,
     )
-    if rows:
-        return list(rows), int(rows[0]["total"])
-    return [], int(await conn.fetchval("SELECT count(*) FROM measure_changes"))
+    if offset == 0 and len(rows) < limit:
+        return list(rows), len(rows)
+    return list(rows), int(await conn.fetchval("SELECT count(*) FROM measure_changes"))
