@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,21 +53,33 @@ def chromium_path() -> Path:
     return CHROMIUM
 
 
+@contextmanager
+def launched(folder: Path, **env: str) -> Iterator[Launcher]:
+    """`radar up` on this data directory with these settings, ready; stopped on exit."""
+    launcher = Launcher(folder, free_port(), **env)
+    try:
+        launcher.wait_until_ready()
+        yield launcher
+    finally:
+        launcher.force_stop()
+
+
+@contextmanager
+def another_radar(tmp_path_factory: pytest.TempPathFactory, name: str, **env: str) -> Iterator[RunningRadar]:
+    """A system of its own with these settings, for the tests that need other ones (no staff log-in)."""
+    with launched(tmp_path_factory.mktemp(name), **env) as launcher:
+        yield RunningRadar(url=launcher.url, email="", password="", data_dir=launcher.data_dir)
+
+
 @pytest.fixture(scope="session")
 def radar(chromium_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningRadar]:
     """The whole system, started once for all browser tests; the admin may edit measures."""
-    launcher = Launcher(
-        tmp_path_factory.mktemp("radar-browser"), free_port(), RADAR_ADMIN_PASSWORD=ADMIN_PASSWORD
-    )
-    try:
-        launcher.wait_until_ready()
+    with launched(tmp_path_factory.mktemp("radar-browser"), RADAR_ADMIN_PASSWORD=ADMIN_PASSWORD) as launcher:
         email = LOGIN_LINE.search(launcher.wait_for("staff log-in:"))
         assert email is not None, launcher.output
         yield RunningRadar(
             url=launcher.url, email=email.group(1), password=ADMIN_PASSWORD, data_dir=launcher.data_dir
         )
-    finally:
-        launcher.force_stop()
 
 
 @dataclass(frozen=True)

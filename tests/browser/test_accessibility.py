@@ -15,13 +15,11 @@ from typing import Any
 
 import pytest
 
-from radar_cli.embedded import free_port
 from tests.browser.axe_audit import AXE, Audit, assert_clean
-from tests.browser.conftest import RunningRadar, StaffLogin, log_in, log_in_as
+from tests.browser.conftest import RunningRadar, StaffLogin, another_radar, log_in, log_in_as
 from tests.browser.test_moderation_screens import queued_item, report
 from tests.browser.test_subscribing import mail_to
 from tests.integration.notifications_service import body_of
-from tests.radar_process import Launcher
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
 LANGS = ["de", "en"]
@@ -203,17 +201,10 @@ def test_the_subscription_pages_have_no_accessibility_violation(
 @pytest.fixture(scope="module")
 def crowded_radar(chromium_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningRadar]:
     """The system told to draw at most 10 blips and list 10 measures a page: Munich's are too many."""
-    launcher = Launcher(
-        tmp_path_factory.mktemp("radar-crowded"),
-        free_port(),
-        RADAR_BLIPS_AT_MOST="10",
-        RADAR_LIST_PAGE_SIZE="10",
-    )
-    try:
-        launcher.wait_until_ready()
-        yield RunningRadar(url=launcher.url, email="", password="", data_dir=launcher.data_dir)
-    finally:
-        launcher.force_stop()
+    with another_radar(
+        tmp_path_factory, "radar-crowded", RADAR_BLIPS_AT_MOST="10", RADAR_LIST_PAGE_SIZE="10"
+    ) as r:
+        yield r
 
 
 @pytest.mark.parametrize("lang", LANGS)

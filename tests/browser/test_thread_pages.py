@@ -12,11 +12,9 @@ from typing import Any
 
 import pytest
 
-from radar_cli.embedded import free_port
 from tests.browser.axe_audit import AXE, Audit, assert_clean
-from tests.browser.conftest import RunningRadar
+from tests.browser.conftest import RunningRadar, another_radar
 from tests.browser.test_accessibility import write_comment
-from tests.radar_process import Launcher
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
 PAGER = "nav.thread-pager"
@@ -24,12 +22,8 @@ PAGER = "nav.thread-pager"
 
 @pytest.fixture(scope="module")
 def paged_radar(chromium_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningRadar]:
-    launcher = Launcher(tmp_path_factory.mktemp("radar-thread"), free_port(), RADAR_THREAD_PAGE_SIZE="1")
-    try:
-        launcher.wait_until_ready()
-        yield RunningRadar(url=launcher.url, email="", password="", data_dir=launcher.data_dir)
-    finally:
-        launcher.force_stop()
+    with another_radar(tmp_path_factory, "radar-thread", RADAR_THREAD_PAGE_SIZE="1") as radar:
+        yield radar
 
 
 @pytest.mark.parametrize("lang", ["de", "en"])

@@ -5,7 +5,7 @@ a page past the end or a page number that is none; and where the forms send thei
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import httpx
@@ -19,6 +19,18 @@ pytestmark = pytest.mark.integration
 PAGE_SIZE = 3
 COMMENTS = 7  # pages of 3, 3 and 1
 NAV = re.compile(r'<nav class="list-pager thread-pager" aria-label="([^"]*)">(.*?)</nav>', re.S)
+
+
+Site = tuple[System, str]
+
+
+@pytest.fixture
+async def site(new_database: Callable[[str], str], redis_url: str) -> AsyncIterator[Site]:
+    """A system showing PAGE_SIZE top-level comments a page, and a measure with no comment yet."""
+    async with start_system(
+        new_database, redis_url, city=SMALL_CITY, thread_page_size=PAGE_SIZE, comments_per_window=50
+    ) as system:
+        yield system, await system.measure(title="Offene Daten")
 
 
 def top_level(html: str) -> list[str]:
@@ -110,114 +122,97 @@ async def walk(browser: httpx.AsyncClient, slug: str) -> list[list[str]]:
     return onward
 
 
-async def test_every_comment_of_a_long_thread_is_on_exactly_one_page_in_order(
-    new_database: Callable[[str], str], redis_url: str
-) -> None:
-    async with start_system(
-        new_database, redis_url, city=SMALL_CITY, thread_page_size=PAGE_SIZE, comments_per_window=50
-    ) as system:
-        slug = await system.measure(title="Offene Daten")
-        ordered = await published_thread(system, slug, [f"Kommentar Nummer {i}." for i in range(COMMENTS)])
-        anyone = system.client()
+async def test_every_comment_of_a_long_thread_is_on_exactly_one_page_in_order(site: Site) -> None:
+    system, slug = site
+    ordered = await published_thread(system, slug, [f"Kommentar Nummer {i}." for i in range(COMMENTS)])
+    anyone = system.client()
 
-        pages = await walk(anyone, slug)
+    pages = await walk(anyone, slug)
 
-        assert pages == [ordered[0:3], ordered[3:6], ordered[6:7]]
+    assert pages == [ordered[0:3], ordered[3:6], ordered[6:7]]
 
-        async def kept_apart() -> bool:  # each page kept by its own address, and given again as it was
-            return await walk(anyone, slug) == pages and len(pages_of(system)) == 3
+    async def kept_apart() -> bool:  # each page kept by its own address, and given again as it was
+        return await walk(anyone, slug) == pages and len(pages_of(system)) == 3
 
-        await eventually(kept_apart)  # once the approvals' news has emptied the cache
-        base = f"/massnahmen/{slug}"
-        one, two, three = [
-            await page(anyone, a) for a in (base, f"{base}?kommentare=2", f"{base}?kommentare=3")
-        ]
-        assert pager(one) == {
-            "label": "Seiten der Kommentare",
-            "position": "Kommentare 1 bis 3 von 7",
-            "next": f"{base}?kommentare=2#kommentare",
-            "Letzte Seite": f"{base}?kommentare=3#kommentare",
-        }
-        assert pager(two) == {
-            "label": "Seiten der Kommentare",
-            "position": "Kommentare 4 bis 6 von 7",
-            "prev": f"{base}#kommentare",
-            "next": f"{base}?kommentare=3#kommentare",
-        }
-        assert pager(three) == {
-            "label": "Seiten der Kommentare",
-            "position": "Kommentare 7 bis 7 von 7",
-            "Erste Seite": f"{base}#kommentare",
-            "prev": f"{base}?kommentare=2#kommentare",
-        }
-        assert "<title>Offene Daten – Kommentare, Seite 2 –" in two and "<title>Offene Daten –" in one
-        assert "Die ältesten Kommentare stehen vorn" in one
-        english = await page(anyone, f"{base}?kommentare=2&lang=en")
-        assert pager(english)["label"] == "Pages of the comments"
-        assert pager(english)["position"] == "Comments 4 to 6 of 7"
+    await eventually(kept_apart)  # once the approvals' news has emptied the cache
+    base = f"/massnahmen/{slug}"
+    one, two, three = [await page(anyone, a) for a in (base, f"{base}?kommentare=2", f"{base}?kommentare=3")]
+    assert pager(one) == {
+        "label": "Seiten der Kommentare",
+        "position": "Kommentare 1 bis 3 von 7",
+        "next": f"{base}?kommentare=2#kommentare",
+        "Letzte Seite": f"{base}?kommentare=3#kommentare",
+    }
+    assert pager(two) == {
+        "label": "Seiten der Kommentare",
+        "position": "Kommentare 4 bis 6 von 7",
+        "prev": f"{base}#kommentare",
+        "next": f"{base}?kommentare=3#kommentare",
+    }
+    assert pager(three) == {
+        "label": "Seiten der Kommentare",
+        "position": "Kommentare 7 bis 7 von 7",
+        "Erste Seite": f"{base}#kommentare",
+        "prev": f"{base}?kommentare=2#kommentare",
+    }
+    assert "<title>Offene Daten – Kommentare, Seite 2 –" in two and "<title>Offene Daten –" in one
+    assert "Die ältesten Kommentare stehen vorn" in one
+    english = await page(anyone, f"{base}?kommentare=2&lang=en")
+    assert pager(english)["label"] == "Pages of the comments"
+    assert pager(english)["position"] == "Comments 4 to 6 of 7"
 
 
-async def test_a_page_past_the_end_shows_the_last_and_a_page_that_is_none_the_first(
-    new_database: Callable[[str], str], redis_url: str
-) -> None:
-    async with start_system(
-        new_database, redis_url, city=SMALL_CITY, thread_page_size=PAGE_SIZE, comments_per_window=50
-    ) as system:
-        slug = await system.measure(title="Offene Daten")
-        empty = await page(system.client(), f"/massnahmen/{slug}?kommentare=4")
-        assert "Noch keine veröffentlichten Kommentare." in empty and "thread-pager" not in empty
-        assert "Seite 4" not in empty
-        ordered = await published_thread(system, slug, [f"Kommentar Nummer {i}." for i in range(COMMENTS)])
-        anyone = system.client()
+async def test_a_page_past_the_end_shows_the_last_and_a_page_that_is_none_the_first(site: Site) -> None:
+    system, slug = site
+    empty = await page(system.client(), f"/massnahmen/{slug}?kommentare=4")
+    assert "Noch keine veröffentlichten Kommentare." in empty and "thread-pager" not in empty
+    assert "Seite 4" not in empty
+    ordered = await published_thread(system, slug, [f"Kommentar Nummer {i}." for i in range(COMMENTS)])
+    anyone = system.client()
 
-        for asked in ("4", "99", "10000", "10001", "9" * 4000):
-            html = await page(anyone, f"/massnahmen/{slug}?kommentare={asked}")
-            assert top_level(html) == ordered[6:], asked
-            assert pager(html)["position"] == "Kommentare 7 bis 7 von 7", asked
-        for asked in ("0", "-2", "zwei", "²", "", "1.5"):
-            html = await page(anyone, f"/massnahmen/{slug}?kommentare={asked}")
-            assert top_level(html) == ordered[:3], asked
-            assert "prev" not in pager(html), asked
+    for asked in ("4", "99", "10000", "10001", "9" * 4000):
+        html = await page(anyone, f"/massnahmen/{slug}?kommentare={asked}")
+        assert top_level(html) == ordered[6:], asked
+        assert pager(html)["position"] == "Kommentare 7 bis 7 von 7", asked
+    for asked in ("0", "-2", "zwei", "²", "", "1.5"):
+        html = await page(anyone, f"/massnahmen/{slug}?kommentare={asked}")
+        assert top_level(html) == ordered[:3], asked
+        assert "prev" not in pager(html), asked
 
 
-async def test_the_forms_lead_back_to_their_page_and_a_new_comment_to_the_last(
-    new_database: Callable[[str], str], redis_url: str
-) -> None:
-    async with start_system(
-        new_database, redis_url, city=SMALL_CITY, thread_page_size=PAGE_SIZE, comments_per_window=50
-    ) as system:
-        slug = await system.measure(title="Offene Daten")
-        ordered = await published_thread(system, slug, [f"Kommentar Nummer {i}." for i in range(COMMENTS)])
-        base = f"/massnahmen/{slug}"
-        citizen = system.client()
-        second = await page(citizen, f"{base}?kommentare=2")
-        parent = ordered[4]  # on the second page
+async def test_the_forms_lead_back_to_their_page_and_a_new_comment_to_the_last(site: Site) -> None:
+    system, slug = site
+    ordered = await published_thread(system, slug, [f"Kommentar Nummer {i}." for i in range(COMMENTS)])
+    base = f"/massnahmen/{slug}"
+    citizen = system.client()
+    second = await page(citizen, f"{base}?kommentare=2")
+    parent = ordered[4]  # on the second page
 
-        replied = await post_form(citizen, second, f'id="reply-{parent}-body"', body="Eine Antwort.")
+    replied = await post_form(citizen, second, f'id="reply-{parent}-body"', body="Eine Antwort.")
 
-        assert (replied.status_code, replied.headers["location"]) == (303, f"{base}?kommentare=2#kommentare")
-        own = await page(citizen, replied.headers["location"])
-        assert top_level(own) == ordered[3:6] and "Eine Antwort." in own  # in place, under its comment
-        assert pager(own)["position"] == "Kommentare 4 bis 6 von 7"  # a reply is no top-level comment
-        reported = await post_form(citizen, own, f"/kommentare/{ordered[3]}/melden", reason="SPAM")
-        assert (reported.status_code, reported.headers["location"]) == (
-            303,
-            f"{base}?kommentare=2#kommentare",
-        )
+    assert (replied.status_code, replied.headers["location"]) == (303, f"{base}?kommentare=2#kommentare")
+    own = await page(citizen, replied.headers["location"])
+    assert top_level(own) == ordered[3:6] and "Eine Antwort." in own  # in place, under its comment
+    assert pager(own)["position"] == "Kommentare 4 bis 6 von 7"  # a reply is no top-level comment
+    reported = await post_form(citizen, own, f"/kommentare/{ordered[3]}/melden", reason="SPAM")
+    assert (reported.status_code, reported.headers["location"]) == (
+        303,
+        f"{base}?kommentare=2#kommentare",
+    )
 
-        sent = await post_form(citizen, own, 'id="comment-body"', body="Ein neuer Gedanke.")
+    sent = await post_form(citizen, own, 'id="comment-body"', body="Ein neuer Gedanke.")
 
-        assert (sent.status_code, sent.headers["location"]) == (303, f"{base}?kommentare=3#kommentare")
-        last = await page(citizen, sent.headers["location"])
-        assert "Ein neuer Gedanke." in last and pager(last)["position"] == "Kommentare 7 bis 8 von 8"
-        [mine] = [c for c in top_level(last) if c not in ordered]
-        public = await page(system.client(), f"{base}?kommentare=3")
-        assert "Ein neuer Gedanke." not in public and pager(public)["position"] == "Kommentare 7 bis 7 von 7"
+    assert (sent.status_code, sent.headers["location"]) == (303, f"{base}?kommentare=3#kommentare")
+    last = await page(citizen, sent.headers["location"])
+    assert "Ein neuer Gedanke." in last and pager(last)["position"] == "Kommentare 7 bis 8 von 8"
+    [mine] = [c for c in top_level(last) if c not in ordered]
+    public = await page(system.client(), f"{base}?kommentare=3")
+    assert "Ein neuer Gedanke." not in public and pager(public)["position"] == "Kommentare 7 bis 7 von 7"
 
-        withdrawn = await post_form(citizen, last, f"/kommentare/{mine}/zurueckziehen")
-        assert (withdrawn.status_code, withdrawn.headers["location"]) == (
-            303,
-            f"{base}?kommentare=3#kommentare",
-        )
-        again = await citizen.get(f"{base}/kommentare?kommentare=3")  # the form's address asked for again
-        assert (again.status_code, again.headers["location"]) == (303, f"{base}?kommentare=3#kommentare")
+    withdrawn = await post_form(citizen, last, f"/kommentare/{mine}/zurueckziehen")
+    assert (withdrawn.status_code, withdrawn.headers["location"]) == (
+        303,
+        f"{base}?kommentare=3#kommentare",
+    )
+    again = await citizen.get(f"{base}/kommentare?kommentare=3")  # the form's address asked for again
+    assert (again.status_code, again.headers["location"]) == (303, f"{base}?kommentare=3#kommentare")

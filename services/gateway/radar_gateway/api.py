@@ -10,7 +10,6 @@ from functools import lru_cache
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from starlette.requests import cookie_parser
 from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -24,6 +23,7 @@ from radar_gateway.security import UNSAFE_METHODS
 from radar_gateway.security_log import Event, record
 from radar_gateway.sessions import CSRF_HEADER, SESSION_COOKIE, Session, load_session
 from radar_gateway.web.i18n import LANG_COOKIE
+from radar_gateway.web.page_cache import cookies_of
 from radar_gateway.web.render import FORM_COOKIE
 from radar_lib.token import ANONYMOUS, Principal
 from radar_lib.web import ApiError, error_response
@@ -235,12 +235,9 @@ class KeptReads:
             self.route = scope["route"]  # the routes set it; the first reads always go to them
 
     def _kept(self, scope: Scope, forwarding: BaseRoute) -> Response | None:
-        headers = {name: value for name, value in scope["headers"] if name in READ_HEADERS}
-        if (
-            b"cookie" in headers
-            and not cookie_parser(headers[b"cookie"].decode("latin-1")).keys() <= PUBLIC_COOKIES
-        ):
+        if not cookies_of(scope).keys() <= PUBLIC_COOKIES:
             return None  # a staff session, or a cookie we do not know: the route decides
+        headers = {name: value for name, value in scope["headers"] if name in READ_HEADERS}
         try:
             path = routed_path(scope, prefix=router.prefix)  # only catalog reads are ever kept under it
         except ApiError:
@@ -255,5 +252,5 @@ class KeptReads:
 
 
 API_PATHS = router.prefix + "/"
-READ_HEADERS = frozenset({b"cookie", b"accept-language", b"if-none-match"})
+READ_HEADERS = frozenset({b"accept-language", b"if-none-match"})
 PUBLIC_COOKIES = frozenset({PARTICIPANT_COOKIE, FORM_COOKIE, LANG_COOKIE})  # none of them is a staff member

@@ -210,7 +210,7 @@ class KeptAnswers:
         await self.app(scope, receive, send)
 
     def _kept_answer(self, scope: Scope, receive: Receive) -> Response | None:
-        cookies = _cookies(scope)
+        cookies = cookies_of(scope)
         if not cookies.keys() <= NEUTRAL_COOKIES:
             return None  # a session, a notice, a participant, or a cookie we do not know: the routes decide
         query = QueryParams(scope["query_string"]) if scope["query_string"] else NO_QUERY
@@ -226,7 +226,7 @@ class KeptAnswers:
         return answer(visitor_page(request, lang=lang, remember=remember), entry, origin)
 
 
-def _cookies(scope: Scope) -> dict[str, str]:
+def cookies_of(scope: Scope) -> dict[str, str]:
     """The request's cookies as Request.cookies has them, without building its Headers (most have none)."""
     cookies: dict[str, str] = {}
     for name, value in scope["headers"]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
@@ -16,7 +17,7 @@ from radar_gateway.web.links import Slug, local_target, routed_path
 from radar_gateway.web.problems import LoginRequired, PageProblem
 from radar_gateway.web.render import Page, page_of, redirect, render
 from radar_gateway.web.services import ServiceError, call, together, vocabulary
-from radar_gateway.web.views import ListPage
+from radar_gateway.web.views import ListPage, with_page
 from radar_lib.token import Principal
 from radar_lib.web import ApiError
 
@@ -171,11 +172,8 @@ async def editor_home(page: PageDep) -> Response:
     answer = await call(page.request, "catalog", "/measures", query=query, principal=who)
     measures = sorted(answer["items"], key=lambda m: (m["archived"], m["title"].casefold()))
     listing = ListPage(number=number, total=answer["total"], size=size)
-    return render(page, "editor_list.html", measures=measures, listing=listing, page_url=_editor_list_href)
-
-
-def _editor_list_href(number: int) -> str:
-    return "/redaktion" if number == 1 else f"/redaktion?seite={number}"
+    page_url = partial(with_page, "/redaktion")
+    return render(page, "editor_list.html", measures=measures, listing=listing, page_url=page_url)
 
 
 async def _form_page(

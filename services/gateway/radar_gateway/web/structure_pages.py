@@ -24,7 +24,7 @@ from radar_gateway.web.problems import PageProblem
 from radar_gateway.web.radar_view import measure_groups, moved_recently, radar_view
 from radar_gateway.web.render import Page, page_of, render
 from radar_gateway.web.services import call, together
-from radar_gateway.web.views import ListPage, measure_order, participation_counts, period
+from radar_gateway.web.views import ListPage, measure_order, participation_counts, period, with_page
 
 router = APIRouter(include_in_schema=False)
 PageDep = Annotated[Page, Depends(page_of)]
@@ -118,7 +118,7 @@ async def _field_page(slug: str, page: Page, edition: str | None) -> Response:
         counts=counts,
         listing=listing,
         blips_at_most=settings.blips_at_most,
-        page_url=lambda n: _page_href(edition_href(f"/felder/{slug}", shown), n),
+        page_url=lambda n: with_page(edition_href(f"/felder/{slug}", shown), n),
         edition_switch=switch(
             every,
             shown=shown,
@@ -126,13 +126,6 @@ async def _field_page(slug: str, page: Page, edition: str | None) -> Response:
         ),
         area_href=edition_href(f"/kernbereiche/{area['slug']}", shown) if area else None,
     )
-
-
-def _page_href(href: str, number: int) -> str:
-    """A page of a list: the address with `seite` (none for the first)."""
-    if number == 1:
-        return href
-    return f"{href}{'&' if '?' in href else '?'}{urlencode({'seite': number})}"
 
 
 async def _measures_of_field(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from radar_gateway.numbers import whole_number
 from radar_gateway.web.i18n import Translate
@@ -53,6 +54,13 @@ class ListPage:
     @property
     def last(self) -> int:
         return min(self.total, self.number * self.size)
+
+
+def with_page(href: str, number: int) -> str:
+    """A page of a list: the address with `seite` (none for the first)."""
+    if number == 1:
+        return href
+    return f"{href}{'&' if '?' in href else '?'}{urlencode({'seite': number})}"
 
 
 @dataclass
