@@ -246,6 +246,8 @@ async def test_a_reply_is_nested_under_its_comment_once_approved(site: Site) -> 
     assert f"kommentar-{reply}" not in await page_of(first)
     await site.decide(reply, "approve")
     await eventually(lambda: _shows(first, f"kommentar-{reply}"))
+    # the public page is kept until participation.changed reaches the gateway: a moment later
+    await eventually(lambda: _shows(site.browser(), f"kommentar-{reply}"))
 
     html = await page_of(site.browser())
     block = comment_block(html, top)
