@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from pathlib import Path
 from typing import Any
@@ -42,7 +43,8 @@ def test_a_citizen_finds_a_new_comment_under_my_contributions_waiting(page: Any,
     page.wait_for_url("**/meine-beitraege")
     mine = page.get_by_role("article").filter(has_text=text)
     expect(mine).to_contain_text("wartet auf Moderation")
-    expect(mine.get_by_role("link", name=title)).to_have_attribute("href", f"/massnahmen/{SLUG}#kommentare")
+    to_it = re.compile(rf"^/massnahmen/{SLUG}/kommentare/[0-9a-f-]{{36}}$")  # leads to its page of the thread
+    expect(mine.get_by_role("link", name=title)).to_have_attribute("href", to_it)
 
     mine.get_by_role("button", name="Zurückziehen").click()
 
@@ -50,6 +52,8 @@ def test_a_citizen_finds_a_new_comment_under_my_contributions_waiting(page: Any,
     withdrawn = page.get_by_role("article").filter(has_text=text)
     expect(withdrawn).to_contain_text("zurückgezogen")
     expect(withdrawn.get_by_role("button", name="Zurückziehen")).to_have_count(0)
+    to_thread = f"/massnahmen/{SLUG}#kommentare"  # a withdrawn comment is in no thread
+    expect(withdrawn.get_by_role("link", name=title)).to_have_attribute("href", to_thread)
 
 
 def test_the_citizens_pages_have_no_serious_accessibility_violations(

@@ -140,7 +140,7 @@ async def test_my_contributions_show_each_own_comment_with_its_fate_and_no_one_e
     assert r.headers["cache-control"] == "no-store"  # one browser's page: never kept by a cache
     shown = contribution(html, waiting)
     assert "wartet auf Moderation" in shown
-    assert f'href="/massnahmen/{slug}#kommentare"' in shown and "Bürgerportal" in shown
+    assert f'href="/massnahmen/{slug}/kommentare/{waiting}"' in shown and "Bürgerportal" in shown
     assert "Bitte &lt;b&gt;auch&lt;/b&gt; offline\nanbieten &amp; drucken." in shown
     assert "/zurueckziehen" in shown
     shown = contribution(html, refused)

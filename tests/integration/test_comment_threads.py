@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
+from radar_lib.token import Principal
 from tests.conftest import participant, token_headers
 from tests.integration.participation_service import running_participation
 
@@ -168,3 +170,42 @@ async def test_withdrawn_comment_leaves_the_thread_and_a_later_decision_is_ignor
         mine = (await p.client.get("/me/comments", headers=token_headers(author))).json()["items"]
         assert sorted(c["status"] for c in mine) == ["withdrawn", "withdrawn"]
         assert await p.count("outbox", "stream = 'radar.comment.published'") == 1  # the first approval only
+
+
+async def test_a_comment_s_place_is_where_the_viewer_finds_it_in_the_thread(
+    new_database: NewDatabase, redis_url: str
+) -> None:
+    async with running_participation(new_database, redis_url) as p:
+        slug, author, other = await p.measure(), participant(), participant()
+        late = await p.comment(other, slug, "Zuerst geschrieben, zuletzt freigegeben")
+        first = await p.published(other, slug, "Erster")
+        answered = await p.published(other, slug, "Mit Antwort")
+        reply = await p.published(author, slug, "Antwort", parent_id=answered)
+        pending = await p.comment(author, slug, "Noch in Prüfung")
+        pending_reply = await p.comment(author, slug, "Antwort in Prüfung", parent_id=first)
+        hidden = await p.published(other, slug, "Verborgen")
+        await p.decide("hide", hidden)
+        await p.decide("approve", late)  # the thread orders by publication: it comes last
+
+        async def place(ref: str, viewer: Principal | None = None) -> tuple[int, dict[str, Any]]:
+            headers = token_headers(viewer or Principal(kind="anonymous"))
+            r = await p.client.get(f"/comments/{ref}/place", headers=headers)
+            return r.status_code, r.json()
+
+        for viewer in (None, author):
+            order = [item["id"] for item in (await p.thread(slug, viewer))["items"]]
+            for n, top in enumerate(order, start=1):
+                found = {"id": top, "measure": slug, "top_level_id": top, "position": n}
+                assert await place(top, viewer) == (200, found)
+        assert order == [first, answered, pending, late]  # the author's view, their pending one in place
+        under = {"id": reply, "measure": slug, "top_level_id": answered, "position": 2}
+        assert (await place(reply))[1] == under
+        assert (await place(pending_reply, author))[1]["top_level_id"] == first
+
+        unseen = [(pending, None), (pending, other), (pending_reply, None), (hidden, None), (hidden, other)]
+        unseen += [(str(uuid.uuid4()), None), ("kein-kommentar", author)]
+        for ref, viewer in unseen:
+            refused = await place(ref, viewer)
+            assert refused == (404, {"error": "COMMENT_NOT_FOUND", "message": "There is no such comment."}), (
+                ref
+            )

@@ -173,7 +173,7 @@ async def test_a_watch_confirmed_after_the_decision_hears_it_on_confirmation(
 
     _, decided = await n.mails(email, 2)
     assert decided["Subject"] == "Your comment was published"
-    assert f"#kommentar-{comment.payload.comment_id}" in body_of(decided)
+    assert f"/massnahmen/{measure.payload.slug}/kommentare/{comment.payload.comment_id}" in body_of(decided)
 
 
 async def test_a_comment_watch_needs_a_participant_and_a_comment_id(notifications: Notifications) -> None:

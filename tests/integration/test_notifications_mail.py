@@ -206,7 +206,7 @@ async def test_new_comments_reach_only_those_who_asked_for_them(notifications: N
     await n.settled()
 
     assert mail["Subject"] == "Neuer Kommentar zu E-Akte für alle Ämter"
-    assert f"#kommentar-{comment.payload.comment_id}" in body_of(mail)
+    assert f"/massnahmen/{measure.payload.slug}/kommentare/{comment.payload.comment_id}" in body_of(mail)
     assert comment.payload.body not in body_of(mail)  # the text stays on the site
     assert len(n.sink.mails_to(does_not)) == 1
 

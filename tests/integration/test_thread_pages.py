@@ -216,3 +216,35 @@ async def test_the_forms_lead_back_to_their_page_and_a_new_comment_to_the_last(s
     )
     again = await citizen.get(f"{base}/kommentare?kommentare=3")  # the form's address asked for again
     assert (again.status_code, again.headers["location"]) == (303, f"{base}?kommentare=3#kommentare")
+
+
+async def test_a_link_to_a_comment_leads_to_its_page_of_the_thread_as_this_browser_sees_it(
+    site: Site,
+) -> None:
+    system, slug = site
+    ordered = await published_thread(system, slug, [f"Kommentar Nummer {i}." for i in range(COMMENTS)])
+    base = f"/massnahmen/{slug}"
+    anyone, citizen = system.client(), system.client()
+
+    for n, comment_id in enumerate(ordered):  # as a mail links to a comment
+        r = await anyone.get(f"{base}/kommentare/{comment_id}")
+        number = n // PAGE_SIZE + 1
+        query = f"?kommentare={number}" if number > 1 else ""
+        assert (r.status_code, r.headers["location"]) == (303, f"{base}{query}#kommentar-{comment_id}")
+        assert comment_id in top_level(await page(anyone, r.headers["location"]))
+    moved = await anyone.get(f"/massnahmen/anderes-vorhaben/kommentare/{ordered[0]}")  # the comment's measure
+    assert moved.headers["location"] == f"{base}#kommentar-{ordered[0]}"
+
+    second = await page(citizen, f"{base}?kommentare=2")
+    await post_form(citizen, second, f'id="reply-{ordered[4]}-body"', body="Eine Antwort.")
+    shown = re.findall(r'<li id="kommentar-([0-9a-f-]+)"', await page(citizen, f"{base}?kommentare=2"))
+    [reply] = set(shown) - set(ordered)
+    reply_path = f"{base}/kommentare/{reply}"
+    own = await citizen.get(reply_path)  # pending: its author finds it under its comment
+    assert own.headers["location"] == f"{base}?kommentare=2#kommentar-{reply}"
+
+    for browser, ref in [(anyone, reply), (citizen, "00000000-0000-4000-8000-000000000000")]:
+        gone = await browser.get(f"{base}/kommentare/{ref}")
+        assert (gone.status_code, gone.headers["location"]) == (303, f"{base}#kommentare"), ref
+        assert "Dieser Kommentar ist hier nicht zu sehen" in await page(browser, gone.headers["location"])
+    assert (await anyone.get(f"{base}/kommentare/kein-kommentar")).status_code == 404

@@ -138,7 +138,7 @@ def test_a_digest_carries_every_item_and_a_link_to_leave_everything() -> None:
     d = delivery("digest", {"items": items})
     mail = mail_of(d, links=LINKS, confirm_hours=48)
     assert mail.subject == "Ihre Zusammenfassung: 2 Neuigkeiten"
-    assert "Neuer Kommentar zu E-Akte" in mail.text() and "#kommentar-c1" in mail.text()
+    assert "Neuer Kommentar zu E-Akte" in mail.text() and "/massnahmen/e-akte/kommentare/c1\n" in mail.text()
     assert "Von allem abmelden" in mail.text()
     assert "/subscriptions/unsubscribe?token=" in d.unsubscribe_url(LINKS)
 

@@ -29,6 +29,7 @@ PageDep = Annotated[Page, Depends(page_of)]
 MINE = "/meine-beitraege"
 PER_PAGE = 50
 WITHDRAWABLE = ("pending", "published")
+FINDABLE = ("pending", "rejected", "published")  # where its author finds a comment in the thread
 OUTCOMES = ("approve", "reject", "hide", "dismiss")
 
 
@@ -98,6 +99,7 @@ async def _my_contributions(page: Page, *, status: int = 200, error: str | None 
         clauses=clauses or {},
         clauses_missing=rejected and clauses is None,
         withdrawable=WITHDRAWABLE,
+        findable=FINDABLE,
         newer=number - 1 if number > 1 else None,
         older=number + 1 if number * PER_PAGE < total else None,
         clause_part=clause_part,

@@ -39,7 +39,7 @@ from radar_gateway.web.render import Page, page_of, redirect
 from radar_gateway.web.services import ServiceError, call
 from radar_gateway.web.subscribe import watch_comment
 from radar_gateway.web.thread_view import thread_end, thread_href, thread_number
-from radar_lib.token import Principal
+from radar_lib.token import ANONYMOUS, Principal
 from radar_lib.web import ApiError
 
 router = APIRouter(include_in_schema=False)
@@ -134,6 +134,26 @@ def _comment_id(ref: str) -> uuid.UUID:
 async def back_to_thread(slug: Slug, page: PageDep) -> Response:
     """Where a comment form leaves the browser, asked for again: the thread, at the form's page."""
     return redirect(page, thread_href(slug, thread_number(page.request)))
+
+
+@router.get("/massnahmen/{slug}/kommentare/{ref}")
+async def to_comment(slug: Slug, ref: str, page: PageDep) -> Response:
+    """A link to one comment (a mail's, the participant's own list's): the page of the thread it is on
+    for this browser, scrolled to it; the thread with a notice when this browser does not see it."""
+    request = page.request
+    comment_id = _comment_id(ref)
+    viewer = participant_of(page)
+    principal = ANONYMOUS if viewer is None else Principal(kind="participant", id=viewer)
+    size = gateway_of(request).settings.thread_page_size
+    try:
+        place = await call(request, "participation", f"/comments/{comment_id}/place", principal=principal)
+    except ServiceError as exc:
+        if exc.status == 404:
+            return redirect(page, thread_href(slug, 1), notice="kommentar_nicht_sichtbar")
+        # participation is away: the measure's page says so where its thread would be
+        return redirect(page, thread_href(slug, 1, anchor=f"kommentar-{comment_id}"))
+    number = (int(place["position"]) - 1) // size + 1
+    return redirect(page, thread_href(str(place["measure"]), number, anchor=f"kommentar-{comment_id}"))
 
 
 @router.post("/massnahmen/{slug}/kommentare")

@@ -44,10 +44,10 @@ def thread_number(request: Request) -> int:
     return max(1, min(int(raw), PAGES_AT_MOST))  # the edge lets no number through that int() refuses
 
 
-def thread_href(slug: str, number: int) -> str:
-    """The address of a page of the thread, scrolled to the thread."""
+def thread_href(slug: str, number: int, *, anchor: str = "kommentare") -> str:
+    """The address of a page of the thread, scrolled to the thread (or to the element `anchor` names)."""
     query = f"?{THREAD_PAGE}={number}" if number > 1 else ""
-    return f"/massnahmen/{slug}{query}#kommentare"
+    return f"/massnahmen/{slug}{query}#{anchor}"
 
 
 async def thread_page(request: Request, slug: str, viewer: Principal, number: int) -> Thread | None:

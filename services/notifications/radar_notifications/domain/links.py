@@ -12,7 +12,7 @@ CONFIRM_PATH = "/subscriptions/confirm"
 MANAGE_PATH = "/subscriptions/manage"
 UNSUBSCRIBE_PATH = "/subscriptions/unsubscribe"  # GET: a page with a button; POST: RFC 8058 one-click
 MEASURE_PATH = "/massnahmen/{slug}"
-COMMENT_ANCHOR = "#kommentar-{comment_id}"
+COMMENT_PATH = "/kommentare/{comment_id}"  # below the measure's: the gateway leads to its page of the thread
 
 
 @dataclass(frozen=True)
@@ -41,4 +41,4 @@ class Links:
 
     def measure(self, slug: str, *, comment_id: str | None = None) -> str:
         url = f"{self.public_url.rstrip('/')}{MEASURE_PATH.format(slug=quote(slug, safe=''))}"
-        return url + (COMMENT_ANCHOR.format(comment_id=comment_id) if comment_id else "")
+        return url + (COMMENT_PATH.format(comment_id=quote(str(comment_id), safe="")) if comment_id else "")

@@ -75,6 +75,22 @@ async def thread(
     return {"items": nest(top, replies, viewer=viewer), "total": total}
 
 
+@router.get("/comments/{ref}/place")
+async def comment_place(ref: str, request: Request) -> dict[str, Any]:
+    """Where the caller finds a comment in its measure's thread, for a link to it: the measure, the
+    top-level comment it stands under, and that one's position; 404 when the caller does not see it."""
+    comment_id, pool = comment_ref(ref), runtime_of(request).pool
+    place = await store.place_in_thread(pool, comment_id=comment_id, viewer=viewer_of(request))
+    if place is None:
+        raise ParticipationError("COMMENT_NOT_FOUND", "There is no such comment.", 404)
+    return {
+        "id": str(comment_id),
+        "measure": place.slug,
+        "top_level_id": str(place.top_level_id),
+        "position": place.position,
+    }
+
+
 @router.delete("/comments/{ref}")
 @router.post("/comments/{ref}/withdraw")
 async def withdraw_comment(ref: str, request: Request) -> dict[str, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeAlias
 
@@ -93,30 +94,71 @@ async def withdraw_comment(conn: asyncpg.Connection, *, comment_id: uuid.UUID, a
     )
 
 
+# a measure's ($1) top-level comments in a viewer's thread: what the viewer sees (SEEN), and a
+# hidden, withdrawn or erased comment ($4), without its text, while published replies hang from it
+TOP_LEVEL = (
+    f"measure_id = $1 AND parent_id IS NULL AND ({SEEN} OR (status = ANY($4::text[]) AND EXISTS"
+    f" (SELECT 1 FROM comments r WHERE r.parent_id = c.comment_id AND r.status = '{PUBLIC}')))"
+)
+THREAD_ORDER = "coalesce(published_at, submitted_at), comment_id"  # oldest first, as a conversation reads
+
+
+def _top_level_args(measure_id: uuid.UUID, viewer: uuid.UUID | None) -> tuple[object, ...]:
+    return (measure_id, viewer, list(SHOWN_TO_AUTHOR), list(PLACEHOLDERS))
+
+
 async def thread_page(
     conn: Conn, *, measure_id: uuid.UUID, viewer: uuid.UUID | None, limit: int, offset: int
 ) -> tuple[list[asyncpg.Record], int]:
-    """One page of a measure's top-level comments as this viewer sees them, and how many there are.
-
-    Besides what the viewer sees (SEEN), a hidden, withdrawn or erased comment stays, without
-    its text, while published replies hang from it.
-    """
-    where = (
-        f"measure_id = $1 AND parent_id IS NULL AND ({SEEN} OR (status = ANY($4::text[]) AND EXISTS"
-        f" (SELECT 1 FROM comments r WHERE r.parent_id = c.comment_id AND r.status = '{PUBLIC}')))"
-    )
-    args = (measure_id, viewer, list(SHOWN_TO_AUTHOR), list(PLACEHOLDERS))
+    """One page of a measure's top-level comments as this viewer sees them, and how many there are."""
+    args = _top_level_args(measure_id, viewer)
     rows = await conn.fetch(
-        f"SELECT {THREAD_COLUMNS}, count(*) OVER () AS total FROM comments c WHERE {where}"
-        " ORDER BY coalesce(published_at, submitted_at), comment_id LIMIT $5 OFFSET $6",
+        f"SELECT {THREAD_COLUMNS}, count(*) OVER () AS total FROM comments c WHERE {TOP_LEVEL}"
+        f" ORDER BY {THREAD_ORDER} LIMIT $5 OFFSET $6",
         *args,
         limit,
         offset,
     )
     if rows:
         return list(rows), int(rows[0]["total"])
-    total = await conn.fetchval(f"SELECT count(*) FROM comments c WHERE {where}", *args) if offset else 0
+    total = await conn.fetchval(f"SELECT count(*) FROM comments c WHERE {TOP_LEVEL}", *args) if offset else 0
     return [], int(total)
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a comment stands in its measure's thread: under which top-level comment (itself, for
+    one), and that one's place among the top-level comments, counted from 1."""
+
+    slug: str
+    top_level_id: uuid.UUID
+    position: int
+
+
+async def place_in_thread(conn: Conn, *, comment_id: uuid.UUID, viewer: uuid.UUID | None) -> Place | None:
+    """Where this viewer finds a comment in the thread (thread_page's order); None when it is not there
+    for them: not theirs and not published, or under a top-level comment the thread leaves out."""
+    head = await conn.fetchrow(
+        "SELECT c.measure_id, m.slug, h.comment_id, coalesce(h.published_at, h.submitted_at) AS at"
+        " FROM comments c JOIN comments h ON h.comment_id = coalesce(c.parent_id, c.comment_id)"
+        " JOIN measures m ON m.measure_id = c.measure_id WHERE c.comment_id = $1 AND (c.parent_id IS NULL"
+        f" OR c.status = '{PUBLIC}' OR (c.participant_id = $2 AND c.status = ANY($3::text[])))",
+        comment_id,
+        viewer,
+        list(SHOWN_TO_AUTHOR),
+    )
+    if head is None:
+        return None
+    counted = await conn.fetchrow(
+        f"SELECT count(*) FILTER (WHERE ({THREAD_ORDER}) < ($5::timestamptz, $6::uuid)) AS before,"
+        f" count(*) FILTER (WHERE comment_id = $6) AS shown FROM comments c WHERE {TOP_LEVEL}",
+        *_top_level_args(head["measure_id"], viewer),
+        head["at"],
+        head["comment_id"],
+    )
+    if not counted["shown"]:
+        return None
+    return Place(slug=head["slug"], top_level_id=head["comment_id"], position=int(counted["before"]) + 1)
 
 
 async def replies_to(
@@ -128,7 +170,7 @@ async def replies_to(
     return list(
         await conn.fetch(
             f"SELECT {THREAD_COLUMNS} FROM comments WHERE parent_id = ANY($1::uuid[]) AND {SEEN}"
-            " ORDER BY coalesce(published_at, submitted_at), comment_id",
+            f" ORDER BY {THREAD_ORDER}",
             parent_ids,
             viewer,
             list(SHOWN_TO_AUTHOR),
