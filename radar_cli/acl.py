@@ -59,6 +59,10 @@ GATEWAY_KEY_COMMANDS = (
     "del", "unlink", "exists", "type", "expire", "pexpire", "expireat", "pexpireat",
     "persist", "ttl", "pttl",
 )  # fmt: skip
+# the rate limit's script (radar_gateway.ratelimit.TAKE): loaded by the gateway, run on its keys,
+# whose every command the ACL checks as if the gateway had sent it
+GATEWAY_SCRIPT_LOAD = ("script|load",)  # no keys: allowed beside the connection's commands
+GATEWAY_SCRIPT_RUN = ("evalsha",)
 
 
 @dataclass(frozen=True)
@@ -107,7 +111,7 @@ def gateway_grants() -> list[Grant]:
     from radar_gateway.cache import PAGE_STREAMS
 
     return [
-        Grant(GATEWAY_KEY_COMMANDS, GATEWAY_KEYS),
+        Grant(GATEWAY_KEY_COMMANDS + GATEWAY_SCRIPT_RUN, GATEWAY_KEYS),
         Grant(("xread", "xrevrange"), _sorted(PAGE_STREAMS)),
     ]
 
@@ -125,7 +129,9 @@ def user_rules() -> dict[str, str]:
     grants["gateway"] = gateway_grants()
     rules = {ADMIN: "~* &* +@all"}
     for user, granted in grants.items():
-        extras = " ".join(f"+{c}" for c in SERVICE_EXTRAS)
+        extras = " ".join(
+            f"+{c}" for c in SERVICE_EXTRAS + (GATEWAY_SCRIPT_LOAD if user == "gateway" else ())
+        )
         rules[user] = f"{base} {extras} " + " ".join(g.rule() for g in granted)
     rules[KEDA] = f"{base} " + " ".join(g.rule() for g in keda_grants())
     return rules

@@ -16,6 +16,7 @@ from redis.exceptions import AuthenticationError, NoPermissionError, ResponseErr
 
 from radar_cli import acl
 from radar_cli.valkey import EmbeddedValkey
+from radar_gateway.ratelimit import KEY_PREFIX, TAKE, RateLimiter
 from radar_lib.trimmer import trim_stream
 from tests.conftest import REPO_ROOT
 from tests.integration.acl_bus import USERS, Bus, acl_file, bus, clients
@@ -90,6 +91,21 @@ async def test_no_service_but_the_gateway_touches_sessions_or_rate_limits(client
     assert await clients["gateway"].set(forged, value, ex=60)
     with pytest.raises(NoPermissionError):  # and the gateway only its own keys
         await clients["gateway"].set("radar:attempts:participation:radar.comment.approved", "0")
+
+
+async def test_the_gateway_counts_its_rate_limits_in_one_script_on_its_own_keys_alone(
+    clients: dict[str, Redis],
+) -> None:
+    key = f"comments:p:{secrets.token_hex(6)}"
+    limiter = RateLimiter(clients["gateway"])  # the script is loaded by its first EVALSHA
+    assert await limiter.take([(key, 1, 60)]) == 0
+    assert 0 < await limiter.take([(key, 1, 60)]) <= 60
+    assert await clients[acl.ADMIN].get(f"{KEY_PREFIX}{key}") == b"2"  # counted in Valkey, not in memory
+    with pytest.raises(NoPermissionError):  # the script touches no key beyond the gateway's
+        await clients["gateway"].register_script(TAKE)(keys=["radar:attempts:x"], args=[1, 60])
+    for user in (*acl.BACKENDS, acl.KEDA):
+        with pytest.raises(NoPermissionError):
+            await clients[user].register_script(TAKE)(keys=[f"{KEY_PREFIX}{key}"], args=[1, 60])
 
 
 async def test_no_service_may_flush_or_administer_valkey(clients: dict[str, Redis]) -> None:

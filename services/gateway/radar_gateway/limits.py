@@ -20,6 +20,7 @@ import uuid
 from fastapi import Request
 
 from radar_gateway.context import Gateway
+from radar_gateway.ratelimit import Window
 from radar_lib.web import ApiError
 
 ADDRESS_FACTOR = 6
@@ -53,7 +54,7 @@ def participant_key(participant_id: uuid.UUID, key: bytes) -> str:
 
 def _windows(
     gw: Gateway, request: Request, kind: Kind, participant_id: uuid.UUID | None, comment_id: uuid.UUID | None
-) -> list[tuple[str, int, int]]:
+) -> list[Window]:
     s = gw.settings
     limit, window = {
         Kind.COMMENT: (s.comments_per_window, s.comment_window_seconds),
@@ -86,7 +87,6 @@ async def take(
 
     Subscriptions count by address alone, so a page may subscribe without a participant (None).
     """
-    for key, limit, window in _windows(gw, request, kind, participant_id, comment_id):
-        wait = await gw.limiter.take(key=key, limit=limit, window_seconds=window)
-        if wait:
-            raise ApiError(429, "RATE_LIMITED", REFUSALS[kind], retry_after=wait)
+    wait = await gw.limiter.take(_windows(gw, request, kind, participant_id, comment_id))
+    if wait:
+        raise ApiError(429, "RATE_LIMITED", REFUSALS[kind], retry_after=wait)

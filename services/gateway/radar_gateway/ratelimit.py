@@ -11,11 +11,26 @@ from __future__ import annotations
 import math
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from redis.asyncio import Redis
 
 from radar_gateway.failures import REDIS_AWAY, RETRY_AFTER_SECONDS
+
+Window = tuple[str, int, int]  # key, how many it allows, its length in seconds
+KEY_PREFIX = "radar:rate:"
+# every window of a request in one round trip, the way LocalWindows counts them: each counts one
+# until one is over its limit, whose seconds left are the answer (0: none is)
+TAKE = """
+for i, key in ipairs(KEYS) do
+  local count = redis.call('INCR', key)
+  redis.call('EXPIRE', key, ARGV[2 * i], 'NX')
+  if count > tonumber(ARGV[2 * i - 1]) then
+    return math.max(redis.call('TTL', key), 1)
+  end
+end
+return 0
+"""
 
 
 class LocalWindows:
@@ -43,25 +58,21 @@ class RateLimiter:
     """Windows in Redis, or in this process while Redis is away."""
 
     def __init__(self, redis: Redis) -> None:
-        self._redis = redis
+        self._take_in_redis = redis.register_script(TAKE)  # EVALSHA; loaded again after a restart
         self._local = LocalWindows()
         self._redis_away_until = 0.0
 
-    async def take(self, *, key: str, limit: int, window_seconds: int) -> int:
-        """Count one request; return 0 if it is allowed, else the seconds until the window ends."""
+    async def take(self, windows: Sequence[Window]) -> int:
+        """Count one request in each window, in order, until one is full; return 0 if none is, else
+        the seconds until the full one ends (the windows after it are not counted)."""
         if time.monotonic() >= self._redis_away_until:
+            keys = [f"{KEY_PREFIX}{key}" for key, _, _ in windows]
+            sizes = [n for _, limit, seconds in windows for n in (limit, seconds)]
             try:
-                return await _take_in_redis(self._redis, key=key, limit=limit, window_seconds=window_seconds)
+                return int(await self._take_in_redis(keys=keys, args=sizes))
             except REDIS_AWAY:
                 self._redis_away_until = time.monotonic() + RETRY_AFTER_SECONDS
-        return self._local.take(key=key, limit=limit, window_seconds=window_seconds)
-
-
-async def _take_in_redis(redis: Redis, *, key: str, limit: int, window_seconds: int) -> int:
-    full_key = f"radar:rate:{key}"
-    async with redis.pipeline(transaction=True) as pipe:
-        pipe.incr(full_key)
-        pipe.expire(full_key, window_seconds, nx=True)
-        pipe.ttl(full_key)
-        count, _, ttl = await pipe.execute()
-    return 0 if int(count) <= limit else max(int(ttl), 1)
+        for key, limit, seconds in windows:
+            if wait := self._local.take(key=key, limit=limit, window_seconds=seconds):
+                return wait
+        return 0
