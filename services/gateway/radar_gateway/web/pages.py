@@ -27,7 +27,16 @@ from radar_gateway.web.render import Page, page_of, render
 from radar_gateway.web.report_views import measure_cycle
 from radar_gateway.web.search_view import Search, searched_measures, searched_page
 from radar_gateway.web.services import ServiceError, all_measures, call, together, vocabulary
-from radar_gateway.web.thread_view import Thread, thread_href, thread_number, thread_page
+from radar_gateway.web.thread_view import (
+    FORM_PREFIX,
+    REPLY,
+    REPORT,
+    Thread,
+    opened,
+    thread_href,
+    thread_number,
+    thread_page,
+)
 from radar_gateway.web.views import (
     ListPage,
     decimal,
@@ -297,6 +306,14 @@ async def show_measure(
         thread=thread,
         thread_query=thread.query if thread else "",
         thread_href=lambda number: thread_href(slug, number),
+        replying=opened(request, REPLY),
+        reporting=opened(request, REPORT),
+        form_href=lambda form, c: thread_href(
+            slug, thread.listing.number if thread else 1, anchor=f"{FORM_PREFIX[form]}-{c}", also={form: c}
+        ),
+        back_href=lambda c: thread_href(
+            slug, thread.listing.number if thread else 1, anchor=f"kommentar-{c}"
+        ),
         number=lambda n: _number(n, page.lang),
         rating=rating,
         stars=STARS,

@@ -3,13 +3,16 @@
 The thread stays in participation's order, oldest first, as a conversation reads; a new comment
 comes last, so its author is sent to the last page (`thread_end`), and a reply or a report back to
 the page its form was on (`thread_number` of the form's address). The first page has the
-measure's own address, so that it is kept once; `?kommentare=N` names the others.
+measure's own address, so that it is kept once; `?kommentare=N` names the others. A comment's
+reply and report forms are links to its page with that one form open (REPLY, REPORT).
 """
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import Request
 
@@ -19,6 +22,11 @@ from radar_gateway.web.views import ListPage
 from radar_lib.token import Principal
 
 THREAD_PAGE = "kommentare"  # the query parameter
+# the forms under a comment come on demand, one at a time: ?antworten=<id> opens its reply form,
+# ?melden=<id> its report form (a thread of 50 comments with every form was 3.9 KB a comment)
+REPLY, REPORT = "antworten", "melden"
+FORM_PREFIX = {REPLY: "reply", REPORT: "report"}  # the ids of a comment's forms: reply-<id>, report-<id>
+UUID_LENGTH = 36
 PAGES_AT_MOST = 10_000  # the last page participation gives
 
 
@@ -44,10 +52,22 @@ def thread_number(request: Request) -> int:
     return max(1, min(int(raw), PAGES_AT_MOST))  # the edge lets no number through that int() refuses
 
 
-def thread_href(slug: str, number: int, *, anchor: str = "kommentare") -> str:
-    """The address of a page of the thread, scrolled to the thread (or to the element `anchor` names)."""
-    query = f"?{THREAD_PAGE}={number}" if number > 1 else ""
-    return f"/massnahmen/{slug}{query}#{anchor}"
+def thread_href(
+    slug: str, number: int, *, anchor: str = "kommentare", also: dict[str, str] | None = None
+) -> str:
+    """The address of a page of the thread, scrolled to the thread (or to the element `anchor` names),
+    with `also` in its query (a form to open)."""
+    query = urlencode(({THREAD_PAGE: str(number)} if number > 1 else {}) | (also or {}))
+    return f"/massnahmen/{slug}{'?' if query else ''}{query}#{anchor}"
+
+
+def opened(request: Request, form: str) -> str | None:
+    """The comment whose form (REPLY or REPORT) the address opens; None for none or for no comment id."""
+    raw = request.query_params.get(form, "")
+    try:
+        return str(uuid.UUID(raw)) if len(raw) == UUID_LENGTH else None
+    except ValueError:
+        return None
 
 
 async def thread_page(request: Request, slug: str, viewer: Principal, number: int) -> Thread | None:
