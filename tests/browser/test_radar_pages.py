@@ -6,9 +6,11 @@ import re
 import uuid
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.browser.conftest import RunningRadar, log_in
+from tests.browser.test_moderation_screens import until
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 BLIPS = "svg.radar a.blip"
@@ -99,6 +101,10 @@ def test_an_editor_changes_a_status_and_the_radar_and_history_show_it(page: Any,
     history = page.locator(".history")
     assert note in history.inner_text()
     assert "Status: von „Status unbekannt“ auf „In Umsetzung“" in history.inner_text()
+
+    # anyone else gets the radar kept from before until the measure's events reach the gateway, a moment
+    # after the editor's own (uncached) view: the tests after this one read it, from the same system
+    until(lambda: f"{title} (In Umsetzung)" in httpx.get(f"{radar.url}/", timeout=10).text)
 
 
 def test_a_refused_change_shows_the_reason_next_to_the_form(page: Any, radar: RunningRadar) -> None:
