@@ -136,8 +136,12 @@ def test_the_citizens_and_moderators_pages_have_no_accessibility_violation(
         expect(citizen.tab.get_by_role("article").filter(has_text=rejected)).to_have_count(1)
         citizen.here("/meine-beitraege")
         citizen.visit(f"/massnahmen/{slug}")  # with the citizen's own comments in the thread
-        citizen.visit(f"/massnahmen/{slug}?antworten={reported_id}")  # a reply form, opened by its link
+        with (
+            citizen.tab.expect_navigation()
+        ):  # a reply form, opened by its link: its text field has the focus
+            citizen.tab.locator(f"a.comment-action-link[href*='antworten={reported_id}']").click()
         expect(citizen.tab.locator(f"#reply-{reported_id}-body")).to_be_focused()
+        citizen.here(f"/massnahmen/{slug}?antworten=… (opened)")
         citizen.visit("/meine-beitraege/loeschen")
         citizen.send(
             "form[action='/meine-beitraege/loeschen']", where="/meine-beitraege (erased)", fill={}, shows=DONE

@@ -186,6 +186,10 @@ async def test_a_comment_s_place_is_where_the_viewer_finds_it_in_the_thread(
         hidden = await p.published(other, slug, "Verborgen")
         await p.decide("hide", hidden)
         await p.decide("approve", late)  # the thread orders by publication: it comes last
+        same_time = (
+            "UPDATE comments SET published_at = (SELECT published_at FROM comments WHERE comment_id = $1)"
+        )
+        await p.pool.execute(f"{same_time} WHERE comment_id = $2", uuid.UUID(first), uuid.UUID(answered))
 
         async def place(ref: str, viewer: Principal | None = None) -> tuple[int, dict[str, Any]]:
             headers = token_headers(viewer or Principal(kind="anonymous"))
@@ -197,10 +201,18 @@ async def test_a_comment_s_place_is_where_the_viewer_finds_it_in_the_thread(
             for n, top in enumerate(order, start=1):
                 found = {"id": top, "measure": slug, "top_level_id": top, "position": n}
                 assert await place(top, viewer) == (200, found)
-        assert order == [first, answered, pending, late]  # the author's view, their pending one in place
-        under = {"id": reply, "measure": slug, "top_level_id": answered, "position": 2}
+        assert order == [*sorted([first, answered]), pending, late]  # at the same time: by id, as listed
+        under = {
+            "id": reply,
+            "measure": slug,
+            "top_level_id": answered,
+            "position": order.index(answered) + 1,
+        }
         assert (await place(reply))[1] == under
         assert (await place(pending_reply, author))[1]["top_level_id"] == first
+
+        await p.decide("hide", answered)  # a placeholder while its published reply hangs from it
+        assert (await place(answered))[1]["position"] == (await place(reply))[1]["position"]
 
         unseen = [(pending, None), (pending, other), (pending_reply, None), (hidden, None), (hidden, other)]
         unseen += [(str(uuid.uuid4()), None), ("kein-kommentar", author)]

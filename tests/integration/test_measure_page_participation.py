@@ -231,7 +231,7 @@ async def test_a_pending_comment_is_shown_in_place_to_its_author_alone(site: Sit
     assert "wartet auf Moderation" not in shown and "Zurückziehen" not in shown
     assert (
         form_link(shown, "melden", comment_id)
-        == f"/massnahmen/{SLUG}?melden={comment_id}#report-{comment_id}"
+        == f"/massnahmen/{SLUG}?melden={comment_id}#report-{comment_id}-reason"
     )
     assert "Anna" in shown and "<form" not in shown  # the forms under a comment come on demand
 
@@ -276,7 +276,7 @@ async def test_a_reply_is_nested_under_its_comment_once_approved(site: Site) -> 
     assert block.index('<ol class="comments replies"') < block.index(f'<li id="kommentar-{reply}"')
     assert "Finde ich auch." in comment_block(block, reply)
     assert f"antworten={reply}" not in html  # two levels: a reply takes no replies
-    assert form_link(html, "antworten", top) == f"/massnahmen/{SLUG}?antworten={top}#reply-{top}"
+    assert form_link(html, "antworten", top) == f"/massnahmen/{SLUG}?antworten={top}#reply-{top}-body"
 
     token = hidden(await page_of(first), "csrf_token")
     withdrawn = await first.post(

@@ -38,3 +38,17 @@ async def test_windows_count_alike_in_valkey_and_in_memory(redis: Redis) -> None
     counts = [await redis.get(f"{KEY_PREFIX}{key}") for key in ("comments:p:one", "comments:a:shared")]
     assert counts == [b"4", b"3"]
     assert 0 < await redis.ttl(f"{KEY_PREFIX}comments:a:shared") <= 60
+
+
+async def test_a_window_ends_once_whatever_its_key_held_before(redis: Redis) -> None:
+    """A key left without an end (written by hand, or by a crash between two commands of older code)
+    gets one; a window under way keeps its own end and is not made longer by the next request."""
+    limiter = RateLimiter(redis)
+    await redis.set(f"{KEY_PREFIX}comments:p:forever", 5)
+    await redis.set(f"{KEY_PREFIX}comments:p:running", 1, ex=30)
+
+    assert await limiter.take([("comments:p:forever", 10, 60)]) == 0
+    assert await limiter.take([("comments:p:running", 10, 60)]) == 0
+
+    assert 0 < await redis.ttl(f"{KEY_PREFIX}comments:p:forever") <= 60
+    assert 0 < await redis.ttl(f"{KEY_PREFIX}comments:p:running") <= 30

@@ -204,7 +204,7 @@ async def test_the_forms_lead_back_to_their_page_and_a_new_comment_to_the_last(s
     parent = ordered[4]  # on the second page
 
     replying = form_link(second, "antworten", parent)
-    assert replying == f"{base}?kommentare=2&antworten={parent}#reply-{parent}"  # on the same page
+    assert replying == f"{base}?kommentare=2&antworten={parent}#reply-{parent}-body"  # on the same page
     opened = await page(citizen, replying)
     assert top_level(opened) == ordered[3:6]
     replied = await post_form(citizen, opened, f'id="reply-{parent}-body"', body="Eine Antwort.")
@@ -265,7 +265,7 @@ async def test_a_link_to_a_comment_leads_to_its_page_of_the_thread_as_this_brows
 
     for browser, ref in [(anyone, reply), (citizen, "00000000-0000-4000-8000-000000000000")]:
         gone = await browser.get(f"{base}/kommentare/{ref}")
-        assert (gone.status_code, gone.headers["location"]) == (303, f"{base}#kommentare"), ref
+        assert (gone.status_code, gone.headers["location"]) == (303, base), ref  # the notice is on top
         assert "Dieser Kommentar ist hier nicht zu sehen" in await page(browser, gone.headers["location"])
     assert (await anyone.get(f"{base}/kommentare/kein-kommentar")).status_code == 404
 
@@ -277,15 +277,16 @@ async def test_a_comment_s_forms_come_on_demand_one_at_a_time_on_the_same_page(s
     plain = await page(anyone, f"{base}?kommentare=2")
 
     for comment_id in ordered[3:6]:  # a link for each form, none of the forms
-        for form, anchor in (("antworten", "reply"), ("melden", "report")):
-            expected = f"{base}?kommentare=2&{form}={comment_id}#{anchor}-{comment_id}"
+        for form, field in (("antworten", "reply-{}-body"), ("melden", "report-{}-reason")):
+            expected = f"{base}?kommentare=2&{form}={comment_id}#{field.format(comment_id)}"
             assert form_link(plain, form, comment_id) == expected
         assert (
             f'id="reply-{comment_id}-body"' not in plain and f"/kommentare/{comment_id}/melden" not in plain
         )
 
-    chosen = ordered[4]
+    chosen, kept = ordered[4], len(pages_of(system))
     opened = await page(anyone, form_link(plain, "antworten", chosen))
+    assert len(pages_of(system)) == kept  # a page with an open form is not kept: one per comment
     assert top_level(opened) == ordered[3:6] and opened.count("<form ") == plain.count("<form ") + 1
     form = opened.split(f'<div class="comment-action reply" id="reply-{chosen}">')[1].split(
         "</div>\n  </div>"

@@ -28,11 +28,12 @@ from radar_gateway.web.report_views import measure_cycle
 from radar_gateway.web.search_view import Search, searched_measures, searched_page
 from radar_gateway.web.services import ServiceError, all_measures, call, together, vocabulary
 from radar_gateway.web.thread_view import (
-    FORM_PREFIX,
+    FORM_FIELD,
     REPLY,
     REPORT,
     Thread,
     opened,
+    opens_a_form,
     thread_href,
     thread_number,
     thread_page,
@@ -309,7 +310,7 @@ async def show_measure(
         replying=opened(request, REPLY),
         reporting=opened(request, REPORT),
         form_href=lambda form, c: thread_href(
-            slug, thread.listing.number if thread else 1, anchor=f"{FORM_PREFIX[form]}-{c}", also={form: c}
+            slug, thread.listing.number if thread else 1, anchor=FORM_FIELD[form].format(id=c), also={form: c}
         ),
         back_href=lambda c: thread_href(
             slug, thread.listing.number if thread else 1, anchor=f"kommentar-{c}"
@@ -336,5 +337,6 @@ async def show_measure(
 @router.get("/massnahmen/{slug}")
 async def measure_page(slug: Slug, page: PageDep) -> Response:
     """A measure: its facts, progress, change history, and the sections for rating, comments, subscribing."""
-    personal = participant_of(page) is not None  # the participant's own comments and rating are on it
+    # the participant's own comments and rating are on it; or a form under a comment is open
+    personal = participant_of(page) is not None or opens_a_form(page.request)
     return await served(page, lambda: show_measure(page, slug), personal=personal, keep_in_history=True)

@@ -149,7 +149,8 @@ async def to_comment(slug: Slug, ref: str, page: PageDep) -> Response:
         place = await call(request, "participation", f"/comments/{comment_id}/place", principal=principal)
     except ServiceError as exc:
         if exc.status == 404:
-            return redirect(page, thread_href(slug, 1), notice="kommentar_nicht_sichtbar")
+            # the top of the page, where the notice is: it is all this browser learns of the comment
+            return redirect(page, f"/massnahmen/{slug}", notice="kommentar_nicht_sichtbar")
         # participation is away: the measure's page says so where its thread would be
         return redirect(page, thread_href(slug, 1, anchor=f"kommentar-{comment_id}"))
     number = (int(place["position"]) - 1) // size + 1

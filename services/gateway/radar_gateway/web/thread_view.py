@@ -25,7 +25,9 @@ THREAD_PAGE = "kommentare"  # the query parameter
 # the forms under a comment come on demand, one at a time: ?antworten=<id> opens its reply form,
 # ?melden=<id> its report form (a thread of 50 comments with every form was 3.9 KB a comment)
 REPLY, REPORT = "antworten", "melden"
-FORM_PREFIX = {REPLY: "reply", REPORT: "report"}  # the ids of a comment's forms: reply-<id>, report-<id>
+# a link to a form scrolls to its first field, which then has the focus (a browser skips `autofocus`
+# when the address names an element, so the field itself is named)
+FORM_FIELD = {REPLY: "reply-{id}-body", REPORT: "report-{id}-reason"}
 UUID_LENGTH = 36
 PAGES_AT_MOST = 10_000  # the last page participation gives
 
@@ -59,6 +61,12 @@ def thread_href(
     with `also` in its query (a form to open)."""
     query = urlencode(({THREAD_PAGE: str(number)} if number > 1 else {}) | (also or {}))
     return f"/massnahmen/{slug}{'?' if query else ''}{query}#{anchor}"
+
+
+def opens_a_form(request: Request) -> bool:
+    """True when the address opens a comment's form: such a page is not kept (one per comment, and
+    kept pages would crowd out the ones everybody reads)."""
+    return any(form in request.query_params for form in FORM_FIELD)
 
 
 def opened(request: Request, form: str) -> str | None:
