@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -74,3 +75,9 @@ async def publish_raw(redis_url: str, event: Event) -> None:
         )
     finally:
         await broker.stop()
+
+
+def form_link(html: str, form: str, comment_id: str) -> str:
+    """The address of the link that opens a comment's reply form ("antworten") or report form ("melden")."""
+    [href] = re.findall(rf'<a href="([^"]*[?&;]{form}={comment_id}#[^"]*)" class="comment-action-link"', html)
+    return href.replace("&amp;", "&")

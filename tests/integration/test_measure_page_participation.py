@@ -30,7 +30,7 @@ from radar_participation.config import ParticipationSettings
 from radar_participation.main import create_app as create_participation
 from tests.conftest import TOKEN_SECRET
 from tests.integration.gateway_system import serving
-from tests.integration.helpers import eventually, seed_catalog
+from tests.integration.helpers import eventually, form_link, seed_catalog
 
 pytestmark = pytest.mark.integration
 PASSWORD = "correct horse battery staple"
@@ -147,12 +147,6 @@ def comment_block(html: str, comment_id: str) -> str:
         if depth == 0:
             return html[start : start + tag.end()]
     raise AssertionError("the comment's <li> does not end")
-
-
-def form_link(html: str, form: str, comment_id: str) -> str:
-    """The address of the link that opens a comment's reply form ("antworten") or report form ("melden")."""
-    [href] = re.findall(rf'<a href="([^"]*[?&;]{form}={comment_id}#[^"]*)" class="comment-action-link"', html)
-    return href.replace("&amp;", "&")
 
 
 async def opened(browser: httpx.AsyncClient, form: str, comment_id: str) -> str:

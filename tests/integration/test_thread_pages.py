@@ -13,7 +13,7 @@ import pytest
 
 from radar_gateway.cache import PublicReadCache
 from tests.integration.gateway_system import SMALL_CITY, System, start_system
-from tests.integration.helpers import eventually
+from tests.integration.helpers import eventually, form_link
 
 pytestmark = pytest.mark.integration
 PAGE_SIZE = 3
@@ -67,12 +67,6 @@ async def page(browser: httpx.AsyncClient, address: str) -> str:
     r = await browser.get(address.split("#")[0])
     assert r.status_code == 200, (address, r.text)
     return r.text
-
-
-def form_link(html: str, form: str, comment_id: str) -> str:
-    """The address of the link that opens a comment's reply form ("antworten") or report form ("melden")."""
-    [href] = re.findall(rf'<a href="([^"]*[?&;]{form}={comment_id}#[^"]*)" class="comment-action-link"', html)
-    return href.replace("&amp;", "&")
 
 
 async def post_form(browser: httpx.AsyncClient, html: str, marker: str, **fields: str) -> httpx.Response:

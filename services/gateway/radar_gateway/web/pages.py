@@ -229,6 +229,12 @@ def participant_of(page: Page) -> uuid.UUID | None:
     return read_participant(page.request.cookies.get(PARTICIPANT_COOKIE), key=key)
 
 
+def viewer_principal(page: Page) -> Principal:
+    """Whom the back ends serve for this browser: its participant when it has one, else anyone."""
+    viewer = participant_of(page)
+    return ANONYMOUS if viewer is None else Principal(kind="participant", id=viewer)
+
+
 async def _rating(request: Request, slug: str, viewer: Principal) -> dict[str, Any] | None:
     try:
         return dict(await call(request, "participation", f"/measures/{slug}/rating", principal=viewer))
@@ -271,8 +277,7 @@ async def show_measure(
 ) -> Response:
     """A measure's page: facts, history, rating, thread and forms; with a refused form's draft and reason."""
     request = page.request
-    viewer = participant_of(page)
-    principal = ANONYMOUS if viewer is None else Principal(kind="participant", id=viewer)
+    principal = viewer_principal(page)
     measure, history, thread, rating, clauses, fields, known, cycle = await together(
         call(request, "catalog", f"/measures/{slug}"),
         call(request, "catalog", f"/measures/{slug}/history"),
@@ -297,6 +302,7 @@ async def show_measure(
     page.degraded |= thread is None or rating is None or clauses is None
     if refusal is not None and refusal.place not in _places(measure, thread, clauses):
         refusal = replace(refusal, place="thread")
+    shown = thread.listing.number if thread else 1  # the page of the thread this one shows
     response = render(
         page,
         "measure.html",
@@ -310,16 +316,14 @@ async def show_measure(
         replying=opened(request, REPLY),
         reporting=opened(request, REPORT),
         form_href=lambda form, c: thread_href(
-            slug, thread.listing.number if thread else 1, anchor=FORM_FIELD[form].format(id=c), also={form: c}
+            slug, shown, anchor=FORM_FIELD[form].format(id=c), also={form: c}
         ),
-        back_href=lambda c: thread_href(
-            slug, thread.listing.number if thread else 1, anchor=f"kommentar-{c}"
-        ),
+        back_href=lambda c: thread_href(slug, shown, anchor=f"kommentar-{c}"),
         number=lambda n: _number(n, page.lang),
         rating=rating,
         stars=STARS,
         clauses=clauses,
-        viewer_known=viewer is not None,
+        viewer_known=principal.kind == "participant",
         draft=draft or Draft(),
         refusal=refusal,
         comment_max=COMMENT_MAX,

@@ -33,13 +33,13 @@ from radar_gateway.limits import Kind, take
 from radar_gateway.numbers import whole_number
 from radar_gateway.web.i18n import has_text
 from radar_gateway.web.links import SLUG, Slug
-from radar_gateway.web.pages import Draft, Refusal, participant_of, show_measure
+from radar_gateway.web.pages import Draft, Refusal, participant_of, show_measure, viewer_principal
 from radar_gateway.web.problems import PageProblem
 from radar_gateway.web.render import Page, page_of, redirect
 from radar_gateway.web.services import ServiceError, call
 from radar_gateway.web.subscribe import watch_comment
 from radar_gateway.web.thread_view import thread_end, thread_href, thread_number
-from radar_lib.token import ANONYMOUS, Principal
+from radar_lib.token import Principal
 from radar_lib.web import ApiError
 
 router = APIRouter(include_in_schema=False)
@@ -142,11 +142,10 @@ async def to_comment(slug: Slug, ref: str, page: PageDep) -> Response:
     for this browser, scrolled to it; the thread with a notice when this browser does not see it."""
     request = page.request
     comment_id = _comment_id(ref)
-    viewer = participant_of(page)
-    principal = ANONYMOUS if viewer is None else Principal(kind="participant", id=viewer)
     size = gateway_of(request).settings.thread_page_size
     try:
-        place = await call(request, "participation", f"/comments/{comment_id}/place", principal=principal)
+        path = f"/comments/{comment_id}/place"
+        place = await call(request, "participation", path, principal=viewer_principal(page))
     except ServiceError as exc:
         if exc.status == 404:
             # the top of the page, where the notice is: it is all this browser learns of the comment

@@ -22,11 +22,11 @@ from starlette.datastructures import FormData
 
 from radar_gateway.context import gateway_of
 from radar_gateway.limits import Kind, take
-from radar_gateway.web.pages import PageDep, participant_of
+from radar_gateway.web.pages import PageDep, viewer_principal
 from radar_gateway.web.problems import PageProblem
 from radar_gateway.web.render import Page, redirect, render
 from radar_gateway.web.services import ServiceError, call
-from radar_lib.token import ANONYMOUS, Principal
+from radar_lib.token import Principal
 from radar_lib.web import ApiError
 
 router = APIRouter(include_in_schema=False)
@@ -61,12 +61,6 @@ def _wait(page: Page, seconds: int) -> str:
     if seconds <= 60:
         return page.t("wait.seconds", n=max(seconds, 1))
     return page.t("wait.minutes", n=math.ceil(seconds / 60))
-
-
-def _principal(page: Page) -> Principal:
-    """The browser's participant when it has one: their subscriptions go with their erasure."""
-    known = participant_of(page)
-    return Principal(kind="participant", id=known) if known else ANONYMOUS
 
 
 @router.get("/abonnieren")
@@ -106,9 +100,8 @@ async def subscribe(page: PageDep) -> Response:
             "language": kept.language,
             "mode": kept.mode,
         }
-        await call(
-            request, "notifications", "/subscriptions", method="POST", body=body, principal=_principal(page)
-        )
+        who = viewer_principal(page)  # a participant's subscriptions go with their erasure
+        await call(request, "notifications", "/subscriptions", method="POST", body=body, principal=who)
     except (ApiError, ServiceError) as exc:
         return _refused(page, kept, exc)
     return redirect(page, f"{back_of(kept)}#{PLACE}", notice="abo_angefragt")
